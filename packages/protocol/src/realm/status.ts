@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { InterfaceProtocolSchema } from "./config.js";
+
+/** Running: listening · Stopped: not listening · Error: could not start, with the reason. */
+export const InterfaceStateSchema = z.enum(["Running", "Stopped", "Error"]);
+export type InterfaceState = z.infer<typeof InterfaceStateSchema>;
+
+/** The certificate an nsps/nhps interface is serving right now. */
+export const ServedCertificateSchema = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  notAfter: z.string(),
+  fingerprintSha256: z.string(),
+  subjectAltNames: z.array(z.string()),
+});
+export type ServedCertificate = z.infer<typeof ServedCertificateSchema>;
+
+export const InterfaceStatusSchema = z.object({
+  name: z.string(),
+  protocol: InterfaceProtocolSchema,
+  bindAddress: z.string(),
+  /** The configured port. */
+  port: z.number().int(),
+  /** The port actually listened on (differs from `port` when `port` is 0). */
+  boundPort: z.number().int().nullable(),
+  state: InterfaceStateSchema,
+  /** Why the interface is in state Error ("Port 9000 on 127.0.0.1 is already in use"). */
+  error: z.string().nullable(),
+  connections: z.number().int(),
+  allowForInterRealm: z.boolean(),
+  allowClientConnections: z.boolean(),
+  certificate: ServedCertificateSchema.nullable(),
+});
+export type InterfaceStatus = z.infer<typeof InterfaceStatusSchema>;
+
+export const ChannelStatusSchema = z.object({
+  name: z.string(),
+  /** Sequence number of the newest stored event; 0 when the channel is empty. */
+  lastSeq: z.number().int(),
+  subscribers: z.number().int(),
+});
+export type ChannelStatus = z.infer<typeof ChannelStatusSchema>;
+
+/** What a realm's admin endpoint answers to GET /status. */
+export const RealmStatusSchema = z.object({
+  realm: z.string(),
+  pid: z.number().int(),
+  version: z.string(),
+  startedAt: z.string(),
+  uptimeSeconds: z.number(),
+  /** The realm's clock when it answered (ms since the epoch); the agent derives skew from it. */
+  time: z.number(),
+  interfaces: z.array(InterfaceStatusSchema),
+  channels: z.array(ChannelStatusSchema),
+  connections: z.number().int(),
+  events: z.object({
+    inPerSecond: z.number(),
+    outPerSecond: z.number(),
+    totalIn: z.number().int(),
+    totalOut: z.number().int(),
+  }),
+  memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number() }),
+  eventLoopDelayMs: z.object({ mean: z.number(), p99: z.number(), max: z.number() }),
+});
+export type RealmStatus = z.infer<typeof RealmStatusSchema>;
+
+/** The body of every non-2xx answer from a realm's admin endpoint. */
+export const AdminErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type AdminError = z.infer<typeof AdminErrorSchema>;

@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  // Tests import workspace packages from their TypeScript sources (the "source" export
+  // condition), so a test run never depends on a stale dist/ build.
+  resolve: { conditions: ["source"] },
+  ssr: { resolve: { conditions: ["source"] } },
+  test: {
+    include: ["{apps,packages,bench}/*/src/**/*.test.ts", "{apps,packages}/*/test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+  },
+});
