@@ -26,7 +26,12 @@ export const InterfaceStatusSchema = z.object({
   state: InterfaceStateSchema,
   /** Why the interface is in state Error ("Port 9000 on 127.0.0.1 is already in use"). */
   error: z.string().nullable(),
+  /** Open connections, including those that have not sent their hello yet. */
   connections: z.number().int(),
+  /** Connections welcomed as client sessions. */
+  clientSessions: z.number().int(),
+  /** Connections welcomed as inter-realm links. */
+  interRealmLinks: z.number().int(),
   allowForInterRealm: z.boolean(),
   allowClientConnections: z.boolean(),
   certificate: ServedCertificateSchema.nullable(),

@@ -1,0 +1,33 @@
+import type { ErrorCode, InterfaceProtocol, ServerFrame } from "@conclave/protocol";
+
+/** Time a closing connection gets to flush its last frame before it is destroyed. */
+export const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * One client or peer connection on any interface protocol, as the session layer sees it:
+ * frames in, frames out, the size of the outbound queue, and ways to end it.
+ */
+export interface Connection {
+  readonly id: string;
+  readonly protocol: InterfaceProtocol;
+  readonly remoteAddress: string;
+  /** False once the connection is failing, closing or closed. */
+  readonly isOpen: boolean;
+  /** Bytes written but not yet accepted by the kernel. */
+  readonly queuedBytes: number;
+  /** Frames received, in order; set by the session. */
+  onFrame: (frame: unknown) => void;
+  /** Called once when the connection is gone. */
+  onClose: () => void;
+  sendFrame(frame: ServerFrame): void;
+  /** Sends a channel log record (see channels/log-record.ts) as an event frame. */
+  sendRecord(record: Buffer): void;
+  /** Calls `callback` once the outbound queue has drained (at once if it is empty). */
+  whenDrained(callback: () => void): void;
+  /** Stops reading frames until {@link resumeReading}: backpressure on publishers. */
+  pauseReading(): void;
+  resumeReading(): void;
+  /** Sends a fatal error frame, then closes; bytes still arriving are discarded. */
+  fail(code: ErrorCode, message: string): void;
+  destroy(): void;
+}

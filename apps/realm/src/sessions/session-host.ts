@@ -1,0 +1,20 @@
+import type { Interface, RealmLimits } from "@conclave/protocol";
+import type { ChannelStore } from "../channels/channel-store.js";
+import type { RealmIdentity } from "../identity.js";
+import type { Logger } from "../logger.js";
+import type { Connection } from "./connection.js";
+
+export type SessionKind = "client" | "inter-realm";
+
+/** What a session needs from the interface it arrived on (implemented by InterfaceRuntime). */
+export interface SessionHost {
+  readonly realmName: string;
+  /** The interface's current definition: Auth Time and the Allow flags apply live. */
+  readonly config: Interface;
+  readonly limits: RealmLimits;
+  readonly store: ChannelStore;
+  readonly identity: RealmIdentity;
+  readonly logger: Logger;
+  sessionOpened(kind: SessionKind, connection: Connection): void;
+  sessionClosed(kind: SessionKind, connection: Connection): void;
+}
