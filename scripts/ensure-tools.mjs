@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Installs the independent peers the test suite talks to (openssl, keytool) from Debian's
-// packages when they are missing. Runs before `npm test`; does nothing when all are present.
+// Installs the independent peers the test suite talks to (openssl, keytool, a PostgreSQL
+// server) from Debian's packages when they are missing. Runs before `npm test`; does nothing
+// when all are present.
 import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 
 /** command on PATH → Debian package that provides it */
 const tools = [
@@ -10,7 +13,23 @@ const tools = [
 ];
 
 const has = (command) => spawnSync("sh", ["-c", `command -v ${command}`]).status === 0;
+
+/**
+ * The manager's store tests start a throwaway PostgreSQL cluster, which needs the server
+ * binaries themselves (initdb, pg_ctl, postgres under /usr/lib/postgresql/N/bin, where
+ * apps/manager/src/store/test-postgres.ts looks). A `pg_ctl` on PATH proves nothing: it may be
+ * Debian's wrapper from postgresql-common, or a stray symlink.
+ */
+const hasPostgresServer = () => {
+  const root = "/usr/lib/postgresql";
+  if (!existsSync(root)) return false;
+  return readdirSync(root).some((version) =>
+    ["initdb", "pg_ctl", "postgres"].every((tool) => existsSync(join(root, version, "bin", tool))),
+  );
+};
+
 const missing = tools.filter(([command]) => !has(command));
+if (!hasPostgresServer()) missing.push(["postgres (initdb, pg_ctl)", "postgresql"]);
 
 if (missing.length > 0) {
   const packages = [...new Set(missing.map(([, pkg]) => pkg))];

@@ -1,0 +1,97 @@
+import cookieParser from "cookie-parser";
+import express, { type Express, Router } from "express";
+import { PasswordHasher } from "./auth/password-hasher.js";
+import type { Config } from "./config.js";
+import { createApiTokensRouter } from "./features/api-tokens/api-tokens.router.js";
+import { createAuditRouter } from "./features/audit/audit.router.js";
+import { createHealthRouter } from "./features/health/health.router.js";
+import { createOpenApiRouter } from "./features/openapi/openapi.router.js";
+import { createSessionRouter } from "./features/session/session.router.js";
+import { createUsersRouter } from "./features/users/users.router.js";
+import { createAuthenticate, type SessionCookieOptions } from "./http/auth.js";
+import { csrfProtection } from "./http/csrf.js";
+import { createErrorHandler, notFoundHandler } from "./http/error-handler.js";
+import { API_PREFIX } from "./http/openapi.js";
+import { LoginRateLimiter } from "./http/rate-limit.js";
+import { requestLogger } from "./http/request-logger.js";
+import { RouteRegistry } from "./http/route-registry.js";
+import type { Logger } from "./logging/logger.js";
+import { ApiTokensRepo } from "./store/api-tokens.repo.js";
+import type { Db } from "./store/db.js";
+import { LoginThrottleRepo } from "./store/login-throttle.repo.js";
+import { SessionsRepo } from "./store/sessions.repo.js";
+import { MANAGER_VERSION } from "./version.js";
+
+/** The parts of the configuration the HTTP app uses. */
+export type AppConfig = Pick<
+  Config,
+  "session" | "loginThrottle" | "passwordHashing" | "secureCookies" | "trustProxy"
+>;
+
+/** What the app is built from; main.ts opens these, tests make their own. */
+export interface AppDeps {
+  config: AppConfig;
+  /** A migrated store. */
+  db: Db;
+  logger: Logger;
+  version?: string;
+}
+
+/** The app plus what tests look into: the route registry and the router mounted at /api/v1. */
+export interface ConclaveApp extends Express {
+  locals: Express["locals"] & { routes: RouteRegistry; apiRouter: Router };
+}
+
+/**
+ * Builds the Express app without listening, so tests drive it with supertest. Every API route
+ * is mounted through the RouteRegistry under /api/v1; anything the registry does not know
+ * answers 401 without credentials and 404 with them.
+ */
+export function createApp(deps: AppDeps): ConclaveApp {
+  const { config, db, logger } = deps;
+  const app = express() as ConclaveApp;
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
+
+  const cookie: SessionCookieOptions = {
+    secure: config.secureCookies,
+    ttlSeconds: config.session.ttlSeconds,
+  };
+  const authenticate = createAuthenticate({
+    sessions: new SessionsRepo(db),
+    apiTokens: new ApiTokensRepo(db),
+    cookie,
+    idleSeconds: config.session.idleSeconds,
+  });
+  const registry = new RouteRegistry({ authenticate, csrf: csrfProtection });
+  const hasher = new PasswordHasher(config.passwordHashing);
+  const rateLimiter = new LoginRateLimiter(new LoginThrottleRepo(db), config.loginThrottle);
+
+  app.use(requestLogger(logger));
+  app.use((_req, res, next) => {
+    // API answers are per user and often sensitive: never cached, never framed, never sniffed.
+    res.set({
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+      "X-Frame-Options": "DENY",
+      "Referrer-Policy": "no-referrer",
+    });
+    next();
+  });
+  app.use(cookieParser());
+
+  const api = Router();
+  api.use(createHealthRouter({ registry, db }));
+  api.use(createSessionRouter({ registry, db, hasher, rateLimiter, cookie }));
+  api.use(createUsersRouter({ registry, db, hasher }));
+  api.use(createApiTokensRouter({ registry, db }));
+  api.use(createAuditRouter({ registry, db }));
+  api.use(createOpenApiRouter({ registry, version: deps.version ?? MANAGER_VERSION }));
+  api.use(authenticate, notFoundHandler);
+  app.use(API_PREFIX, api);
+
+  app.use(createErrorHandler(logger));
+  app.locals.routes = registry;
+  app.locals.apiRouter = api;
+  return app;
+}
