@@ -4,9 +4,11 @@ export interface PubSubPair {
   subscribe(onMessage: (payload: Uint8Array) => void): Promise<void>;
   /**
    * Publishes one message. Transports with acknowledgements return a promise that settles on
-   * the ack; fire-and-forget transports return nothing and apply their own backpressure.
+   * the ack; fire-and-forget transports return nothing.
    */
   publish(payload: Uint8Array): Promise<unknown> | undefined;
+  /** For fire-and-forget transports: a promise to await before publishing more, when full. */
+  backpressure?(): Promise<unknown> | undefined;
   /** Waits until everything published so far has left the publisher. */
   flush(): Promise<void>;
   close(): Promise<void>;

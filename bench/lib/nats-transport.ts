@@ -24,9 +24,10 @@ export function natsTransport(server: RunningNats, caFile?: string): Transport {
         publish(payload) {
           publisher.publish("bench", payload);
           published++;
-          // nats.js buffers without backpressure; a periodic flush bounds its buffer.
-          return published % 1024 === 0 ? publisher.flush() : undefined;
+          return undefined;
         },
+        // nats.js buffers without backpressure; a periodic flush bounds its buffer.
+        backpressure: () => (published % 1024 === 0 ? publisher.flush() : undefined),
         flush: () => publisher.flush(),
         async close() {
           await publisher.close();

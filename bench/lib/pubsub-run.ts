@@ -77,9 +77,11 @@ export async function runPubSub(pair: PubSubPair, options: RunOptions): Promise<
       inFlight.add(pending);
       void pending.finally(() => inFlight.delete(pending));
       if (inFlight.size >= options.window) await Promise.race(inFlight);
-    } else if (sent % 256 === 0) {
-      // Fire-and-forget transports: yield so the socket can drain and deliveries arrive.
-      await new Promise((resolve) => setImmediate(resolve));
+    } else {
+      const full = pair.backpressure?.();
+      if (full) await full;
+      // Yield now and then so deliveries to the subscriber in this process are handled.
+      else if (sent % 256 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   }
   await Promise.all(inFlight);

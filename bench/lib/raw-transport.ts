@@ -26,6 +26,8 @@ export async function rawTcpTransport(): Promise<Transport> {
     async open(): Promise<PubSubPair> {
       const publisher = await dial(port, "P");
       const subscriber = await dial(port, "S");
+      // One promise for the publisher's next "drain", shared by every write that waits for it.
+      let drained: Promise<unknown> | null = null;
       return {
         async subscribe(onMessage) {
           let buffer: Buffer = Buffer.alloc(0);
@@ -50,11 +52,19 @@ export async function rawTcpTransport(): Promise<Transport> {
             publisher.cork();
             process.nextTick(() => publisher.uncork());
           }
-          if (!publisher.write(frame)) return once(publisher, "drain");
+          publisher.write(frame);
           return undefined;
         },
-        async flush() {
-          if (publisher.writableLength > 0) await once(publisher, "drain");
+        backpressure() {
+          if (!publisher.writableNeedDrain) return undefined;
+          drained ??= once(publisher, "drain").finally(() => {
+            drained = null;
+          });
+          return drained;
+        },
+        flush() {
+          // The callback of an empty write runs once everything written before it is out.
+          return new Promise<void>((resolve) => publisher.write(Buffer.alloc(0), () => resolve()));
         },
         async close() {
           publisher.destroy();

@@ -32,6 +32,7 @@ const SupervisorStateSchema = z.object({
 export class Supervisor {
   private readonly realms = new Map<string, RealmProcess>();
   private readonly wanted = new Map<string, boolean>();
+  private readonly changeListeners = new Set<() => void>();
 
   private constructor(private readonly options: SupervisorOptions) {}
 
@@ -69,6 +70,26 @@ export class Supervisor {
     const realm = this.realms.get(name);
     if (!realm) throw new SupervisorError("REALM_NOT_FOUND", `No realm ${name} on this host`);
     return realm;
+  }
+
+  /** Whether the agent keeps `name` running. */
+  isWanted(name: string): boolean {
+    return this.wanted.get(name) ?? false;
+  }
+
+  /** Calls `listener` whenever any realm changes process state; returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /**
+   * Replaces a realm's realm.json. The realm reads it when it next starts; a running realm
+   * takes changes through its admin endpoint instead (see applyRealm).
+   */
+  async writeConfig(name: string, config: RealmSpec["config"]): Promise<void> {
+    this.get(name);
+    await writeRealmConfig(this.dataDir(name), { ...config, name });
   }
 
   names(): string[] {
@@ -125,12 +146,16 @@ export class Supervisor {
   }
 
   private processFor(name: string): RealmProcess {
-    return new RealmProcess({
+    const realm = new RealmProcess({
       name,
       dataDir: this.dataDir(name),
       realmEntry: this.options.realmEntry,
       backoff: this.options.backoff ?? DEFAULT_BACKOFF,
     });
+    realm.on("state", () => {
+      for (const listener of this.changeListeners) listener();
+    });
+    return realm;
   }
 
   private async setWanted(name: string, wanted: boolean): Promise<void> {

@@ -1,11 +1,21 @@
+import { randomBytes } from "node:crypto";
 import cookieParser from "cookie-parser";
 import express, { type Express, Router } from "express";
 import { PasswordHasher } from "./auth/password-hasher.js";
 import type { Config } from "./config.js";
+import { createAgentsRouter } from "./features/agents/agents.router.js";
+import { Fleet } from "./features/agents/fleet.js";
 import { createApiTokensRouter } from "./features/api-tokens/api-tokens.router.js";
 import { createAuditRouter } from "./features/audit/audit.router.js";
+import { createEventsRouter } from "./features/events/events.router.js";
 import { createHealthRouter } from "./features/health/health.router.js";
+import { createHealthSummaryRouter } from "./features/health/health-summary.router.js";
+import { createInterfacesRouter } from "./features/interfaces/interfaces.router.js";
+import { KeyMaterialSource } from "./features/keystores/key-material-source.js";
+import { createKeystoresRouter } from "./features/keystores/keystores.router.js";
 import { createOpenApiRouter } from "./features/openapi/openapi.router.js";
+import { createPkiRouter } from "./features/pki/pki.router.js";
+import { createRealmsRouter } from "./features/realms/realms.router.js";
 import { createSessionRouter } from "./features/session/session.router.js";
 import { createUsersRouter } from "./features/users/users.router.js";
 import { createAuthenticate, type SessionCookieOptions } from "./http/auth.js";
@@ -19,6 +29,7 @@ import type { Logger } from "./logging/logger.js";
 import { ApiTokensRepo } from "./store/api-tokens.repo.js";
 import type { Db } from "./store/db.js";
 import { LoginThrottleRepo } from "./store/login-throttle.repo.js";
+import { SecretBox } from "./store/secrets.js";
 import { SessionsRepo } from "./store/sessions.repo.js";
 import { MANAGER_VERSION } from "./version.js";
 
@@ -35,6 +46,17 @@ export interface AppDeps {
   db: Db;
   logger: Logger;
   version?: string;
+  /**
+   * Agents, realms and live events. main.ts passes one sealed with the master key; without it
+   * the app gets one with a throwaway key (tests that never touch agents).
+   */
+  fleet?: Fleet;
+  /**
+   * Seals keystore passwords and private keys (CONCLAVE_MASTER_KEY or master.key; main.ts
+   * passes it). Without it the keystore and PKI routes answer 503: a throwaway key would
+   * lose every stored secret at the next restart.
+   */
+  secrets?: SecretBox;
 }
 
 /** The app plus what tests look into: the route registry and the router mounted at /api/v1. */
@@ -86,6 +108,20 @@ export function createApp(deps: AppDeps): ConclaveApp {
   api.use(createUsersRouter({ registry, db, hasher }));
   api.use(createApiTokensRouter({ registry, db }));
   api.use(createAuditRouter({ registry, db }));
+  const fleet =
+    deps.fleet ??
+    new Fleet({ db, logger, secretBox: deps.secrets ?? new SecretBox(randomBytes(32)) });
+  // nsps/nhps interfaces take their key material from the keystores feature.
+  if (!fleet.keyMaterial && deps.secrets) {
+    fleet.keyMaterial = new KeyMaterialSource({ db, secrets: deps.secrets });
+  }
+  api.use(createAgentsRouter({ registry, fleet }));
+  api.use(createRealmsRouter({ registry, fleet }));
+  api.use(createInterfacesRouter({ registry, fleet }));
+  api.use(createEventsRouter({ registry, bus: fleet.bus }));
+  api.use(createHealthSummaryRouter({ registry, db }));
+  api.use(createKeystoresRouter({ registry, db, secrets: deps.secrets }));
+  api.use(createPkiRouter({ registry, db, secrets: deps.secrets }));
   api.use(createOpenApiRouter({ registry, version: deps.version ?? MANAGER_VERSION }));
   api.use(authenticate, notFoundHandler);
   app.use(API_PREFIX, api);

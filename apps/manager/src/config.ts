@@ -39,6 +39,10 @@ export interface Config {
   session: { ttlSeconds: number; idleSeconds: number };
   loginThrottle: { maxFailures: number; windowSeconds: number; lockoutSeconds: number };
   passwordHashing: PasswordHashingParams;
+  /** The HTTPS port node agents enrol and report on (mutual TLS; see docs/agent.md). */
+  agentGateway: { host: string; port: number; url: string | undefined };
+  /** When set, a one-time enrolment token is written here at start (npm start's local agent). */
+  enrolmentTokenFile: string | undefined;
 }
 
 /** The configuration is wrong; `message` lists each variable and what to fix. */
@@ -83,6 +87,10 @@ const EnvSchema = z.object({
     .int()
     .min(1)
     .default(15 * 60),
+  CONCLAVE_AGENT_HOST: z.string().min(1).optional(),
+  CONCLAVE_AGENT_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  CONCLAVE_AGENT_GATEWAY_URL: z.url().optional(),
+  CONCLAVE_ENROLMENT_TOKEN_FILE: z.string().min(1).optional(),
 });
 
 /** Variables that hold secrets: their values never appear in an error message. */
@@ -140,6 +148,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
       lockoutSeconds: e.CONCLAVE_LOGIN_LOCKOUT_SECONDS,
     },
     passwordHashing: DEFAULT_PASSWORD_HASHING,
+    agentGateway: {
+      host: e.CONCLAVE_AGENT_HOST ?? e.HOST,
+      // A manager on an ephemeral port (PORT=0, tests) gets an ephemeral gateway too.
+      port: e.CONCLAVE_AGENT_PORT ?? (e.PORT === 0 ? 0 : 8443),
+      url: e.CONCLAVE_AGENT_GATEWAY_URL,
+    },
+    enrolmentTokenFile: e.CONCLAVE_ENROLMENT_TOKEN_FILE
+      ? resolve(e.CONCLAVE_ENROLMENT_TOKEN_FILE)
+      : undefined,
   };
 }
 

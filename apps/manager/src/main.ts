@@ -8,6 +8,7 @@ import { createApp } from "./app.js";
 import { bootstrapAdmin, FIRST_ADMIN } from "./auth/bootstrap-admin.js";
 import { PasswordHasher } from "./auth/password-hasher.js";
 import { ConfigError, checkListenSafety, loadConfig } from "./config.js";
+import { startFleet } from "./features/agents/start-fleet.js";
 import { createLogger } from "./logging/logger.js";
 import { openDb } from "./store/db.js";
 import { LoginThrottleRepo } from "./store/login-throttle.repo.js";
@@ -45,7 +46,8 @@ async function main(): Promise<void> {
     schemaVersion: migrated.current,
     appliedMigrations: migrated.applied,
   });
-  await checkMasterKey(db, new SecretBox(masterKey.key));
+  const secrets = new SecretBox(masterKey.key);
+  await checkMasterKey(db, secrets);
 
   const boot = await bootstrapAdmin(
     db,
@@ -63,7 +65,16 @@ async function main(): Promise<void> {
     logger.info("created the first admin from CONCLAVE_ADMIN_PASSWORD", { username: FIRST_ADMIN });
   }
 
-  const app = createApp({ config, db, logger, version: MANAGER_VERSION });
+  // Agents: the internal CA, the mTLS agent gateway on its own port, live events.
+  const agents = await startFleet({ config, db, logger, secretBox: secrets });
+  const app = createApp({
+    config,
+    db,
+    logger,
+    version: MANAGER_VERSION,
+    secrets,
+    fleet: agents.fleet,
+  });
   const server: Server = config.tls
     ? createHttpsServer(
         { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) },
@@ -87,10 +98,15 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info("shutting down", { signal });
     clearInterval(maintenance);
+    // Ends the agent gateway and the SSE streams, which would otherwise hold server.close.
+    const agentsStopped = agents
+      .stop()
+      .catch((error: unknown) => logger.warn("stopping the agent gateway failed", { error }));
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      db.close()
+      agentsStopped
+        .then(() => db.close())
         .then(() => {
           logger.info("stopped");
           process.exit(0);

@@ -1,6 +1,11 @@
+import { createPublicKey } from "node:crypto";
 import path from "node:path";
 import {
   type ChangeApplied,
+  type ClusterConfig,
+  ClusterConfigSchema,
+  ClusterMemberRequestSchema,
+  type ClusterStatus,
   type Interface,
   type InterfaceDetail,
   InterfaceSchema,
@@ -12,6 +17,8 @@ import {
   type TlsReloadResult,
 } from "@conclave/protocol";
 import { ChannelStore } from "./channels/channel-store.js";
+import { ClusterNode } from "./cluster/cluster-node.js";
+import { isEd25519PublicKey, publicKeyFingerprint } from "./cluster/handshake.js";
 import { REALM_CONFIG_FILE } from "./config/data-dir.js";
 import { formatZodError } from "./config/format-zod-error.js";
 import { writeRealmConfigFile } from "./config/realm-config-file.js";
@@ -46,6 +53,7 @@ export class Realm {
   private readonly startedAt = new Date();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly metrics: RealmMetrics;
+  private cluster: ClusterNode | undefined;
 
   private constructor(
     private readonly options: RealmOptions,
@@ -66,6 +74,9 @@ export class Realm {
       logger: options.logger,
     });
     const realm = new Realm(options, store);
+    if (options.config.cluster) {
+      realm.cluster = await realm.startCluster(options.config.cluster);
+    }
     for (const iface of options.config.interfaces) {
       const runtime = realm.createRuntime(iface);
       realm.runtimes.push(runtime);
@@ -80,9 +91,11 @@ export class Realm {
 
   /** realm.json as it is now, passwords redacted. */
   redactedConfig(): RealmConfig {
+    const config = this.currentConfig();
     return {
-      ...this.currentConfig(),
+      ...config,
       interfaces: this.runtimes.map((r) => redactInterface(r.config)),
+      ...(config.cluster ? { cluster: redactCluster(config.cluster) } : {}),
     };
   }
 
@@ -111,7 +124,69 @@ export class Realm {
       },
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
       eventLoopDelayMs: this.metrics.eventLoopDelayMs(),
+      cluster: this.cluster?.summary() ?? null,
     };
+  }
+
+  /** GET /cluster */
+  clusterStatus(): ClusterStatus {
+    if (!this.cluster) {
+      throw new NotFoundError(
+        `Realm ${this.name} is not in a cluster; PUT /cluster with the members to form or join one`,
+      );
+    }
+    return this.cluster.status();
+  }
+
+  /**
+   * PUT /cluster: sets (or replaces) the cluster membership and applies it live: a new cluster
+   * name starts a new membership; the same name updates members, addresses, sites and trust.
+   */
+  setCluster(body: unknown): Promise<ClusterStatus> {
+    return this.serialized(() => this.applyCluster(body));
+  }
+
+  /** PUT /cluster/members/:name: adds or replaces one member (e.g. moves its addresses). */
+  changeClusterMember(name: string, body: unknown): Promise<ClusterStatus> {
+    return this.serialized(async () => {
+      const current = this.options.config.cluster;
+      if (!current) {
+        throw new NotFoundError(`Realm ${this.name} is not in a cluster; PUT /cluster first`);
+      }
+      const input =
+        body && typeof body === "object" && !Array.isArray(body) ? { name, ...body } : body;
+      const parsed = ClusterMemberRequestSchema.safeParse(input);
+      if (!parsed.success) throw new InputError(formatZodError(parsed.error));
+      if (parsed.data.name !== name) {
+        throw new ConflictError(`Members cannot be renamed (${name} → ${parsed.data.name})`);
+      }
+      const member = { ...parsed.data, name };
+      const members = current.members.some((m) => m.name === name)
+        ? current.members.map((m) => (m.name === name ? member : m))
+        : [...current.members, member];
+      return this.applyCluster({ ...current, members });
+    });
+  }
+
+  /** DELETE /cluster: leaves the cluster; the realm serves on its own again. */
+  leaveCluster(): Promise<{ left: string | null }> {
+    return this.serialized(async () => {
+      const current = this.options.config.cluster;
+      if (!current) return { left: null };
+      const { cluster: _, ...rest } = this.options.config;
+      await writeRealmConfigFile(path.join(this.options.dataDir, REALM_CONFIG_FILE), {
+        ...rest,
+        interfaces: this.runtimes.map((r) => r.config),
+      });
+      this.options.config = rest;
+      const node = this.cluster;
+      this.cluster = undefined;
+      await node?.stop(`Realm ${this.name} left cluster ${current.name}`);
+      this.options.logger.info("cluster.left", `Left cluster ${current.name}`, {
+        cluster: current.name,
+      });
+      return { left: current.name };
+    });
   }
 
   listInterfaces(): InterfaceDetail[] {
@@ -239,6 +314,7 @@ export class Realm {
   /** Stops every interface (SHUTTING_DOWN to each connection), then flushes and closes the logs. */
   async shutdown(): Promise<void> {
     await this.serialized(async () => {
+      await this.cluster?.stop(`Realm ${this.name} is shutting down`);
       await Promise.all(
         this.runtimes.map((r) => r.stop(`Realm ${this.name} is shutting down; reconnect later`)),
       );
@@ -253,6 +329,7 @@ export class Realm {
       dataDir: this.options.dataDir,
       limits: this.options.config.limits,
       store: this.store,
+      cluster: () => this.cluster,
       identity: this.options.identity,
       logger: this.options.logger,
     });
@@ -271,6 +348,83 @@ export class Realm {
 
   private currentConfig(): RealmConfig {
     return { ...this.options.config, interfaces: this.runtimes.map((r) => r.config) };
+  }
+
+  private async applyCluster(body: unknown): Promise<ClusterStatus> {
+    const parsed = ClusterConfigSchema.safeParse(body);
+    if (!parsed.success) throw new InputError(formatZodError(parsed.error));
+    const config = parsed.data;
+    const previous = this.options.config.cluster;
+    if (config.trustStorePassword === REDACTED) {
+      if (previous?.trustStorePassword === undefined) {
+        throw new InputError("trustStorePassword: there is no stored password to keep");
+      }
+      config.trustStorePassword = previous.trustStorePassword;
+    }
+    this.checkMembers(config);
+    const next = { ...this.currentConfig(), cluster: config };
+    if (previous && previous.name === config.name && this.cluster) {
+      await this.cluster.updateConfig(config).catch((error: Error) => {
+        throw new InputError(error.message);
+      });
+      await writeRealmConfigFile(path.join(this.options.dataDir, REALM_CONFIG_FILE), next);
+    } else {
+      const started = await this.startCluster(config);
+      await writeRealmConfigFile(path.join(this.options.dataDir, REALM_CONFIG_FILE), next).catch(
+        async (error) => {
+          await started.stop("realm.json could not be written");
+          throw error;
+        },
+      );
+      const old = this.cluster;
+      this.cluster = started;
+      await old?.stop(`Realm ${this.name} moved to cluster ${config.name}`);
+    }
+    this.options.config = { ...this.options.config, cluster: config };
+    this.options.logger.info(
+      "cluster.configured",
+      `Cluster ${config.name}: ${config.members.map((m) => m.name).join(", ")}`,
+      { cluster: config.name, members: config.members.length },
+    );
+    return this.cluster!.status();
+  }
+
+  /** This realm must be a member under its own key; every key must be an Ed25519 key. */
+  private checkMembers(config: ClusterConfig): void {
+    const self = config.members.find((m) => m.name === this.name);
+    if (!self) {
+      throw new InputError(`members: the members must include this realm (${this.name})`);
+    }
+    config.members.forEach((member, index) => {
+      if (!isEd25519PublicKey(member.publicKey)) {
+        throw new InputError(
+          `members.${index}.publicKey: not an Ed25519 public key; use the member's identity.pub`,
+        );
+      }
+    });
+    const own = createPublicKey(this.options.identity.privateKey)
+      .export({ type: "spki", format: "pem" })
+      .toString();
+    if (publicKeyFingerprint(self.publicKey) !== publicKeyFingerprint(own)) {
+      throw new InputError(
+        `members: the publicKey listed for ${this.name} (SHA-256 ${publicKeyFingerprint(self.publicKey)}) is not this realm's identity key (SHA-256 ${this.options.identity.fingerprintSha256})`,
+      );
+    }
+  }
+
+  private startCluster(config: ClusterConfig): Promise<ClusterNode> {
+    return ClusterNode.start({
+      realmName: this.name,
+      dataDir: this.options.dataDir,
+      config,
+      identity: this.options.identity,
+      logger: this.options.logger,
+      store: this.store,
+      fsync: this.options.fsync,
+      maxFrameBytes: this.options.config.limits.maxFrameBytes,
+    }).catch((error: Error) => {
+      throw new InputError(`Cluster ${config.name} cannot start: ${error.message}`);
+    });
   }
 
   private async save(interfaces: Interface[]): Promise<void> {
@@ -311,4 +465,8 @@ function keepRedactedPasswords(
     }
   }
   return out;
+}
+
+function redactCluster(cluster: ClusterConfig): ClusterConfig {
+  return cluster.trustStorePassword ? { ...cluster, trustStorePassword: REDACTED } : cluster;
 }

@@ -1,6 +1,10 @@
 import http from "node:http";
 import {
   AdminErrorSchema,
+  type ClusterConfigInput,
+  type ClusterLeftResponse,
+  type ClusterMemberInput,
+  type ClusterStatus,
   type InterfaceChangeResponse,
   type InterfaceDeletedResponse,
   type InterfaceDetail,
@@ -92,6 +96,29 @@ export class RealmAdminClient {
   /** POST /reload-tls: every running nsps/nhps interface. */
   reloadTls(): Promise<ReloadTlsResponse> {
     return this.call("POST", "/reload-tls");
+  }
+
+  /** GET /cluster: role, master, term, members, links, quorum (404 when not clustered). */
+  cluster(): Promise<ClusterStatus> {
+    return this.call("GET", "/cluster");
+  }
+
+  /** PUT /cluster: sets or replaces the cluster membership, applied live. */
+  setCluster(config: ClusterConfigInput): Promise<ClusterStatus> {
+    return this.call("PUT", "/cluster", config);
+  }
+
+  /** PUT /cluster/members/:name: adds or replaces one member (e.g. moves its addresses). */
+  changeClusterMember(
+    name: string,
+    member: Omit<ClusterMemberInput, "name"> & { name?: string },
+  ): Promise<ClusterStatus> {
+    return this.call("PUT", `/cluster/members/${encodeURIComponent(name)}`, member);
+  }
+
+  /** DELETE /cluster: leaves the cluster. */
+  leaveCluster(): Promise<ClusterLeftResponse> {
+    return this.call("DELETE", "/cluster");
   }
 
   private call<T>(method: string, path: string, body?: unknown): Promise<T> {

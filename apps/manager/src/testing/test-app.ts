@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "../logging/logger.js";
 import type { Db } from "../store/db.js";
 import { migrate } from "../store/migrate.js";
 import { openPgliteDb } from "../store/pglite-db.js";
+import { SecretBox } from "../store/secrets.js";
 import { type UserRecord, UsersRepo } from "../store/users.repo.js";
 import { freshPgliteDir } from "./pglite-template.js";
 
@@ -22,6 +23,12 @@ export const TEST_CONFIG: AppConfig = {
   secureCookies: false,
   trustProxy: false,
 };
+
+/**
+ * The master key of test apps: fixed, so an app restarted over the same directory opens the
+ * secrets the first one sealed.
+ */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7);
 
 /** A password that passes the policy. */
 export const TEST_PASSWORD = "correct horse battery staple";
@@ -49,7 +56,13 @@ export async function createTestApp(options: { dataDir?: string } = {}): Promise
   await migrate(db);
   const logs: string[] = [];
   const logger = createLogger({ level: "debug", write: (line) => logs.push(line) });
-  const app = createApp({ config: TEST_CONFIG, db, logger, version: "0.0.0-test" });
+  const app = createApp({
+    config: TEST_CONFIG,
+    db,
+    logger,
+    version: "0.0.0-test",
+    secrets: new SecretBox(TEST_MASTER_KEY),
+  });
   const hasher = new PasswordHasher(TEST_CONFIG.passwordHashing);
   return {
     app,

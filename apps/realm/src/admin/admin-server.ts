@@ -52,6 +52,14 @@ function routes(realm: Realm): [string, RegExp, Handler][] {
       async ([name]) => ok(await realm.reloadInterfaceTls(name!)),
     ],
     ["POST", /^\/reload-tls$/, async () => ok(await realm.reloadAllTls())],
+    ["GET", /^\/cluster$/, async () => ok(realm.clusterStatus())],
+    ["PUT", /^\/cluster$/, async (_, body) => ok(await realm.setCluster(await body()))],
+    ["DELETE", /^\/cluster$/, async () => ok(await realm.leaveCluster())],
+    [
+      "PUT",
+      /^\/cluster\/members\/([^/]+)$/,
+      async ([name], body) => ok(await realm.changeClusterMember(name!, await body())),
+    ],
   ];
 }
 

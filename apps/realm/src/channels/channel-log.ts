@@ -118,6 +118,19 @@ export class ChannelLog {
     return records;
   }
 
+  /**
+   * Cuts the log back so that `seq - 1` is the last record (the cluster log drops an
+   * uncommitted tail this way; channel logs never shrink).
+   */
+  async truncateFrom(seq: number, sync: boolean): Promise<void> {
+    if (seq > this.offsets.length) return;
+    const end = this.offsetOf(seq);
+    await this.handle.truncate(end);
+    if (sync) await this.handle.datasync();
+    this.offsets.length = seq - 1;
+    this.bytes = end;
+  }
+
   async close(): Promise<void> {
     await this.handle.close();
   }

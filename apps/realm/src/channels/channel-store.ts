@@ -103,6 +103,7 @@ export class ChannelStore {
    * Queues a publish; `data` must be valid base64 (as the publish frame schema ensures).
    * `callback` runs after the event is in the log (with its sequence number)
    * or, for a repeated `eventId`, with the stored event's number and `duplicate: true`.
+   * `time` (a cluster member applying the master's entry) replaces the time of the write.
    */
   publish(
     name: string,
@@ -110,6 +111,7 @@ export class ChannelStore {
     data: string,
     headers: Record<string, string> | undefined,
     callback: PublishCallback,
+    time?: number,
   ): void {
     if (this.closed) {
       callback(new Error("The realm is shutting down"));
@@ -137,6 +139,7 @@ export class ChannelStore {
       headers,
       callbacks: [callback],
       bytes,
+      time,
     };
     channel.pending.push(pending);
     if (eventId !== undefined) channel.pendingIds.set(eventId, pending);
@@ -184,7 +187,7 @@ export class ChannelStore {
     const head = `{"type":"event","channel":${JSON.stringify(channel.name)},"seq":`;
     const records = batch.map((pending, index) =>
       encodeEventRecord(
-        `${head}${firstSeq + index},"eventId":${JSON.stringify(pending.eventId)},"time":${time},"data":"`,
+        `${head}${firstSeq + index},"eventId":${JSON.stringify(pending.eventId)},"time":${pending.time ?? time},"data":"`,
         pending.data,
         pending.headers ? `","headers":${JSON.stringify(pending.headers)}}` : `"}`,
       ),

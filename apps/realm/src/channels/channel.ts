@@ -18,6 +18,8 @@ export interface PendingPublish {
   headers: Record<string, string> | undefined;
   callbacks: PublishCallback[];
   bytes: number;
+  /** Store time decided elsewhere (the cluster master); the write's time when absent. */
+  time?: number | undefined;
 }
 
 /** Receives a channel's events once they are durable, in sequence order. */

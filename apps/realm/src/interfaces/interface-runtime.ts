@@ -9,6 +9,7 @@ import type {
 } from "@conclave/protocol";
 import { isTlsProtocol } from "@conclave/protocol";
 import type { ChannelStore } from "../channels/channel-store.js";
+import type { ClusterNode } from "../cluster/cluster-node.js";
 import { ConflictError, RealmServerError } from "../errors.js";
 import type { RealmIdentity } from "../identity.js";
 import type { Logger } from "../logger.js";
@@ -27,6 +28,8 @@ export interface InterfaceRuntimeDeps {
   dataDir: string;
   limits: RealmLimits;
   store: ChannelStore;
+  /** The realm's current cluster membership (changes live). */
+  cluster: () => ClusterNode | undefined;
   identity: RealmIdentity;
   logger: Logger;
 }
@@ -59,6 +62,9 @@ export class InterfaceRuntime implements SessionHost {
   }
   get store(): ChannelStore {
     return this.deps.store;
+  }
+  get cluster(): ClusterNode | undefined {
+    return this.deps.cluster();
   }
   get identity(): RealmIdentity {
     return this.deps.identity;

@@ -12,7 +12,7 @@ import type { SessionHost, SessionKind } from "./session-host.js";
  */
 export function acceptConnection(connection: Connection, host: SessionHost): void {
   const iface = host.config;
-  let session: ClientSession | InterRealmSession | undefined;
+  let session: { end(): void } | undefined;
   let kind: SessionKind | undefined;
 
   const timer = setTimeout(() => {
@@ -85,11 +85,13 @@ export function acceptConnection(connection: Connection, host: SessionHost): voi
       session = client;
       kind = "client";
       connection.onFrame = (next) => client.handle(next);
-    } else {
+    } else if (!host.cluster) {
       const link = new InterRealmSession(connection, host, hello.realm);
       session = link;
       kind = "inter-realm";
       connection.onFrame = (next) => link.handle(next);
+    } else {
+      kind = "inter-realm";
     }
     host.sessionOpened(kind, connection);
     connection.sendFrame({
@@ -99,6 +101,10 @@ export function acceptConnection(connection: Connection, host: SessionHost): voi
       protocolVersion: PROTOCOL_VERSION,
       serverTime: Date.now(),
     });
+    // A clustered realm runs the identity handshake on the link (cluster/links.ts).
+    if (hello.role === "inter-realm" && host.cluster) {
+      session = host.cluster.acceptLink(connection, hello);
+    }
     host.logger.info(
       kind === "client" ? "session.welcomed" : "inter-realm.welcomed",
       kind === "client"

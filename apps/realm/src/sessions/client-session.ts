@@ -6,6 +6,7 @@ import {
 } from "@conclave/protocol";
 import type { PublishOutcome } from "../channels/channel.js";
 import { ChannelSubscription } from "../channels/channel-subscription.js";
+import { PublishRefusedError } from "../cluster/cluster-node.js";
 import { formatZodError } from "../config/format-zod-error.js";
 import type { Connection } from "./connection.js";
 import type { SessionHost } from "./session-host.js";
@@ -65,10 +66,12 @@ export class ClientSession {
   }
 
   private publish(frame: PublishFrame): void {
-    const { store } = this.host;
-    store.publish(frame.channel, frame.eventId, frame.data, frame.headers, (error, outcome) =>
-      this.acknowledge(frame, error, outcome),
-    );
+    const { store, cluster } = this.host;
+    const callback = (error: Error | null, outcome?: PublishOutcome) =>
+      this.acknowledge(frame, error, outcome);
+    // Clustered: the master orders the event and the ack waits for a quorum (cluster-node.ts).
+    if (cluster) cluster.publish(frame.channel, frame.eventId, frame.data, frame.headers, callback);
+    else store.publish(frame.channel, frame.eventId, frame.data, frame.headers, callback);
     // Backpressure: stop reading publishes while the disk or this client's acks lag behind.
     if (store.overloaded && !this.waitingForStore) {
       this.waitingForStore = true;
@@ -99,7 +102,7 @@ export class ClientSession {
       this.connection.sendFrame({
         type: "error",
         ref: frame.ref,
-        code: "INTERNAL",
+        code: error instanceof PublishRefusedError ? error.code : "INTERNAL",
         message: error?.message ?? "The event was not stored",
         fatal: false,
       });

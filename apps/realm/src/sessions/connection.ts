@@ -1,4 +1,21 @@
-import type { ErrorCode, InterfaceProtocol, ServerFrame } from "@conclave/protocol";
+import type {
+  ClusterFrame,
+  ErrorCode,
+  InterfaceProtocol,
+  LinkAuthFrame,
+  ServerFrame,
+} from "@conclave/protocol";
+
+/** Frames a realm sends: to clients, and to peers on inter-realm links. */
+export type OutboundFrame = ServerFrame | ClusterFrame | LinkAuthFrame | { type: "link-ready" };
+
+/** What was negotiated on a TLS connection (nsps/nhps), for link status. */
+export interface ConnectionTlsInfo {
+  version: string | null;
+  cipher: string | null;
+  /** SHA-256 fingerprint of the certificate the other side presented, if any. */
+  peerCertificateFingerprintSha256: string | null;
+}
 
 /** Time a closing connection gets to flush its last frame before it is destroyed. */
 export const CLOSE_GRACE_MS = 2_000;
@@ -11,6 +28,9 @@ export interface Connection {
   readonly id: string;
   readonly protocol: InterfaceProtocol;
   readonly remoteAddress: string;
+  readonly localAddress: string;
+  /** TLS details on nsps/nhps connections; null on nsp/nhp. */
+  tlsInfo(): ConnectionTlsInfo | null;
   /** False once the connection is failing, closing or closed. */
   readonly isOpen: boolean;
   /** Bytes written but not yet accepted by the kernel. */
@@ -19,7 +39,9 @@ export interface Connection {
   onFrame: (frame: unknown) => void;
   /** Called once when the connection is gone. */
   onClose: () => void;
-  sendFrame(frame: ServerFrame): void;
+  sendFrame(frame: OutboundFrame): void;
+  /** Sends one frame given as its JSON text (built by hand on hot paths). */
+  sendJson(json: string): void;
   /** Sends a channel log record (see channels/log-record.ts) as an event frame. */
   sendRecord(record: Buffer): void;
   /** Calls `callback` once the outbound queue has drained (at once if it is empty). */

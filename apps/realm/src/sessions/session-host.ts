@@ -1,5 +1,6 @@
 import type { Interface, RealmLimits } from "@conclave/protocol";
 import type { ChannelStore } from "../channels/channel-store.js";
+import type { ClusterNode } from "../cluster/cluster-node.js";
 import type { RealmIdentity } from "../identity.js";
 import type { Logger } from "../logger.js";
 import type { Connection } from "./connection.js";
@@ -13,6 +14,8 @@ export interface SessionHost {
   readonly config: Interface;
   readonly limits: RealmLimits;
   readonly store: ChannelStore;
+  /** The realm's cluster membership; undefined for a realm that is not clustered. */
+  readonly cluster: ClusterNode | undefined;
   readonly identity: RealmIdentity;
   readonly logger: Logger;
   sessionOpened(kind: SessionKind, connection: Connection): void;

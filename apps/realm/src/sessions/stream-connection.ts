@@ -1,19 +1,25 @@
 import { randomUUID } from "node:crypto";
 import type net from "node:net";
+import tls from "node:tls";
 import {
   type ErrorCode,
   FrameDecoder,
   FrameError,
   type InterfaceProtocol,
-  type ServerFrame,
 } from "@conclave/protocol";
 import { RECORD_HEADER_BYTES } from "../channels/log-record.js";
-import { CLOSE_GRACE_MS, type Connection } from "./connection.js";
+import {
+  CLOSE_GRACE_MS,
+  type Connection,
+  type ConnectionTlsInfo,
+  type OutboundFrame,
+} from "./connection.js";
 
 /** A connection on nsp (TCP) or nsps (TLS): length-prefixed JSON frames. */
 export class StreamConnection implements Connection {
   readonly id = randomUUID();
   readonly remoteAddress: string;
+  readonly localAddress: string;
   onFrame: (frame: unknown) => void = () => {};
   onClose: () => void = () => {};
   private open = true;
@@ -27,6 +33,7 @@ export class StreamConnection implements Connection {
     maxFrameBytes: number,
   ) {
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.localAddress = `${socket.localAddress}:${socket.localPort}`;
     this.decoder = new FrameDecoder(maxFrameBytes);
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.receive(chunk));
@@ -46,9 +53,17 @@ export class StreamConnection implements Connection {
     return this.socket.writableLength;
   }
 
-  sendFrame(frame: ServerFrame): void {
+  tlsInfo(): ConnectionTlsInfo | null {
+    return describeTls(this.socket);
+  }
+
+  sendFrame(frame: OutboundFrame): void {
     if (!this.isOpen) return;
-    const json = JSON.stringify(frame);
+    this.sendJson(JSON.stringify(frame));
+  }
+
+  sendJson(json: string): void {
+    if (!this.isOpen) return;
     const length = Buffer.byteLength(json);
     const bytes = Buffer.allocUnsafe(4 + length);
     bytes.writeUInt32BE(length, 0);
@@ -125,4 +140,16 @@ export class StreamConnection implements Connection {
       this.onFrame(frame);
     }
   }
+}
+
+/** TLS details of a socket, or null for plain TCP. */
+export function describeTls(socket: net.Socket): ConnectionTlsInfo | null {
+  if (!(socket instanceof tls.TLSSocket)) return null;
+  const peer = socket.getPeerCertificate();
+  return {
+    version: socket.getProtocol() ?? null,
+    cipher: socket.getCipher()?.name ?? null,
+    peerCertificateFingerprintSha256:
+      peer && "fingerprint256" in peer && peer.fingerprint256 ? peer.fingerprint256 : null,
+  };
 }

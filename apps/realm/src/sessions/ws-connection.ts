@@ -5,11 +5,16 @@ import {
   type ErrorCode,
   FrameError,
   type InterfaceProtocol,
-  type ServerFrame,
 } from "@conclave/protocol";
 import WebSocket from "ws";
 import { RECORD_HEADER_BYTES } from "../channels/log-record.js";
-import { CLOSE_GRACE_MS, type Connection } from "./connection.js";
+import {
+  CLOSE_GRACE_MS,
+  type Connection,
+  type ConnectionTlsInfo,
+  type OutboundFrame,
+} from "./connection.js";
+import { describeTls } from "./stream-connection.js";
 
 /** WebSocket close code for a fatal error frame: policy violation. */
 const CLOSE_POLICY = 1008;
@@ -21,6 +26,7 @@ const CLOSE_POLICY = 1008;
 export class WsConnection implements Connection {
   readonly id = randomUUID();
   readonly remoteAddress: string;
+  readonly localAddress: string;
   onFrame: (frame: unknown) => void = () => {};
   onClose: () => void = () => {};
   private open = true;
@@ -33,6 +39,7 @@ export class WsConnection implements Connection {
     readonly protocol: InterfaceProtocol,
   ) {
     this.remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.localAddress = `${socket.localAddress}:${socket.localPort}`;
     socket.setNoDelay(true);
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => this.receive(data));
     // ws closes by itself on protocol errors (e.g. 1009 for a message over maxPayload).
@@ -51,10 +58,18 @@ export class WsConnection implements Connection {
     return this.ws.bufferedAmount;
   }
 
-  sendFrame(frame: ServerFrame): void {
+  tlsInfo(): ConnectionTlsInfo | null {
+    return describeTls(this.socket);
+  }
+
+  sendFrame(frame: OutboundFrame): void {
+    this.sendJson(JSON.stringify(frame));
+  }
+
+  sendJson(json: string): void {
     if (!this.isOpen) return;
     this.cork();
-    this.ws.send(JSON.stringify(frame));
+    this.ws.send(json);
   }
 
   sendRecord(record: Buffer): void {

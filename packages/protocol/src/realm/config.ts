@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ClusterConfigSchema } from "./cluster.js";
 import { InterfaceNameSchema, RealmNameSchema } from "./names.js";
 
 /** nsp: framed TCP · nhp: WebSocket over HTTP · nsps: framed TLS · nhps: WebSocket over HTTPS. */
@@ -122,6 +123,8 @@ export const RealmConfigSchema = z
     name: RealmNameSchema,
     interfaces: z.array(InterfaceSchema).default([]),
     limits: RealmLimitsSchema.default(() => RealmLimitsSchema.parse({})),
+    /** Cluster membership; absent for a realm that is not clustered. */
+    cluster: ClusterConfigSchema.optional(),
   })
   .superRefine((value, ctx) => {
     const seen = new Set<string>();
@@ -135,6 +138,13 @@ export const RealmConfigSchema = z
       }
       seen.add(iface.name);
     });
+    if (value.cluster && !value.cluster.members.some((m) => m.name === value.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cluster", "members"],
+        message: `The cluster's members must include this realm (${value.name})`,
+      });
+    }
   });
 export type RealmConfig = z.infer<typeof RealmConfigSchema>;
 export type RealmConfigInput = z.input<typeof RealmConfigSchema>;

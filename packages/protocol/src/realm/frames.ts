@@ -26,6 +26,10 @@ export const InterRealmHelloSchema = z.object({
   realm: RealmNameSchema,
   /** A random challenge (base64) that the answering realm signs with its identity key. */
   nonce: Base64,
+  /** The cluster the calling realm belongs to (clustered realms always send it). */
+  cluster: z.string().max(63).optional(),
+  /** Random per process start of the calling realm (tells a reconnect from a duplicate name). */
+  instance: z.string().max(64).optional(),
 });
 
 export const PublishFrameSchema = z.object({
@@ -148,6 +152,12 @@ export const ErrorCodeSchema = z.enum([
   "NO_QUORUM",
   "SHUTTING_DOWN",
   "INTERNAL",
+  /** Inter-realm: the peer's identity key is not the one its member entry lists. */
+  "UNKNOWN_IDENTITY",
+  /** Inter-realm: another realm of that name is already linked, or the peer uses our name. */
+  "DUPLICATE_REALM",
+  /** Inter-realm: the peer is not a member of this realm's cluster (or of no cluster). */
+  "NOT_A_MEMBER",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ClusterSummarySchema } from "./cluster.js";
 import { InterfaceProtocolSchema } from "./config.js";
 
 /** Running: listening · Stopped: not listening · Error: could not start, with the reason. */
@@ -66,6 +67,8 @@ export const RealmStatusSchema = z.object({
   }),
   memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number() }),
   eventLoopDelayMs: z.object({ mean: z.number(), p99: z.number(), max: z.number() }),
+  /** Cluster summary; null (or absent, from older realms) when the realm is not clustered. */
+  cluster: ClusterSummarySchema.nullable().optional(),
 });
 export type RealmStatus = z.infer<typeof RealmStatusSchema>;
 

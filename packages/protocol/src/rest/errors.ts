@@ -16,6 +16,14 @@ export const ApiErrorCodeSchema = z.enum([
   "rate_limited",
   "internal",
   "unavailable",
+  // Keystores and PKI (422 unless noted): what is wrong with an uploaded file or certificate.
+  "keystore_password",
+  "not_a_keystore",
+  "truncated_keystore",
+  "malformed_keystore",
+  "invalid_certificate",
+  "unsupported_algorithm",
+  "key_mismatch",
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
 

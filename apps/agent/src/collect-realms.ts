@@ -1,0 +1,40 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  type RealmConfig,
+  RealmConfigSchema,
+  type ReportedRealm,
+  redactInterface,
+} from "@conclave/protocol";
+import type { Supervisor } from "./supervisor.js";
+
+/** A realm's configuration with passwords redacted: from its admin endpoint, else realm.json. */
+export async function redactedConfig(
+  supervisor: Supervisor,
+  name: string,
+): Promise<RealmConfig | null> {
+  const realm = supervisor.get(name);
+  if (realm.state === "running") {
+    const live = await realm.admin.config().catch(() => null);
+    if (live) return live;
+  }
+  try {
+    const text = await readFile(join(supervisor.dataDir(name), "realm.json"), "utf8");
+    const config = RealmConfigSchema.parse(JSON.parse(text));
+    return { ...config, interfaces: config.interfaces.map(redactInterface) };
+  } catch {
+    return null;
+  }
+}
+
+/** Every realm on this host as the manager sees it in reports: process, status, config. */
+export async function collectRealms(supervisor: Supervisor): Promise<ReportedRealm[]> {
+  const report = await supervisor.report();
+  return Promise.all(
+    report.map(async (realm) => ({
+      ...realm,
+      wanted: supervisor.isWanted(realm.name),
+      config: await redactedConfig(supervisor, realm.name),
+    })),
+  );
+}

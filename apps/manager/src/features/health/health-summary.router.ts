@@ -1,0 +1,80 @@
+import { type AgentClockSkew, ClockSkewListSchema, HealthSummarySchema } from "@conclave/protocol";
+import { Router } from "express";
+import { defineRoute, type RouteRegistry } from "../../http/route-registry.js";
+import { type AgentRecord, AgentsRepo } from "../../store/agents.repo.js";
+import type { Db } from "../../store/db.js";
+import { RealmsRepo } from "../../store/realms.repo.js";
+import { toRealmSummary } from "../realms/realm-views.js";
+
+/** Fleet health for the overview page; the public GET /health stays a bare liveness check. */
+export const healthSummaryRoutes = {
+  summary: defineRoute({
+    method: "get",
+    path: "/health/summary",
+    operationId: "getHealthSummary",
+    summary: "Agents connected, realms running, interfaces by state, clock skew",
+    tag: "health",
+    access: "viewer",
+    response: HealthSummarySchema,
+  }),
+  clockSkew: defineRoute({
+    method: "get",
+    path: "/health/clock-skew",
+    operationId: "getClockSkew",
+    summary: "Each agent's clock minus the manager's, measured from its reports",
+    tag: "health",
+    access: "viewer",
+    response: ClockSkewListSchema,
+  }),
+};
+
+const skewOf = (agent: AgentRecord): AgentClockSkew => ({
+  agent: agent.id,
+  hostname: agent.hostname,
+  connected: agent.connected,
+  skewMs: agent.clockSkewMs,
+  measuredAt: agent.lastSeenAt?.toISOString() ?? null,
+});
+
+/** GET /api/v1/health/summary and /health/clock-skew. */
+export function createHealthSummaryRouter(options: { registry: RouteRegistry; db: Db }): Router {
+  const { registry, db } = options;
+  const router = Router();
+
+  registry.mount(router, healthSummaryRoutes.clockSkew, async () =>
+    (await new AgentsRepo(db).list()).map(skewOf),
+  );
+
+  registry.mount(router, healthSummaryRoutes.summary, async () => {
+    const agents = await new AgentsRepo(db).list();
+    const byId = new Map(agents.map((a) => [a.id, a]));
+    const realms = (await new RealmsRepo(db).list()).map((r) =>
+      toRealmSummary(r, byId.get(r.agentId)),
+    );
+    const interfaces = realms.flatMap((r) => r.interfaces);
+    const count = (state: string) => interfaces.filter((i) => i.status === state).length;
+    const skews = agents
+      .filter((a) => a.connected && a.clockSkewMs !== null)
+      .map((a) => Math.abs(a.clockSkewMs!));
+    const connected = agents.filter((a) => a.connected).length;
+    const running = realms.filter((r) => r.state === "running").length;
+    return {
+      status:
+        connected === agents.length && running === realms.length && count("Error") === 0
+          ? ("ok" as const)
+          : ("degraded" as const),
+      agents: { total: agents.length, connected },
+      realms: { total: realms.length, running, notRunning: realms.length - running },
+      interfaces: {
+        total: interfaces.length,
+        running: count("Running"),
+        stopped: count("Stopped"),
+        error: count("Error"),
+      },
+      maxClockSkewMs: skews.length > 0 ? Math.max(...skews) : null,
+      clockSkew: agents.map(skewOf),
+    };
+  });
+
+  return router;
+}

@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { InterfaceStateSchema } from "../realm/status.js";
+import { RealmStateSchema } from "./realms.js";
+
+/**
+ * What GET /api/v1/events streams (Server-Sent Events). Each message's `event:` field is the
+ * `type`, its `data:` the JSON of the whole event.
+ */
+export const ManagerEventSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("realm.state"),
+    at: z.iso.datetime(),
+    realm: z.string(),
+    agent: z.string(),
+    state: RealmStateSchema,
+    previous: RealmStateSchema.nullable(),
+    pid: z.number().int().nullable(),
+  }),
+  z.object({
+    type: z.literal("interface.state"),
+    at: z.iso.datetime(),
+    realm: z.string(),
+    alias: z.string(),
+    status: InterfaceStateSchema,
+    previous: InterfaceStateSchema.nullable(),
+    error: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal("agent.connection"),
+    at: z.iso.datetime(),
+    agent: z.string(),
+    connected: z.boolean(),
+  }),
+  z.object({
+    type: z.literal("agent.drift"),
+    at: z.iso.datetime(),
+    agent: z.string(),
+    changes: z.number().int(),
+  }),
+  z.object({
+    /** The desired state changed (a realm or interface was created, changed or deleted). */
+    type: z.literal("config.changed"),
+    at: z.iso.datetime(),
+    resource: z.enum(["agent", "realm", "interface"]),
+    action: z.string(),
+    name: z.string(),
+  }),
+]);
+export type ManagerEvent = z.infer<typeof ManagerEventSchema>;
