@@ -9,6 +9,7 @@ const execFileAsync = promisify(execFile);
 /**
  * Helpers for tests that use keytool and openssl as independent peers. Every test file
  * works in its own temporary directory, created in beforeAll and removed in afterAll.
+ * Other workspaces' tests import it as `@conclave/pki/test-support`.
  */
 export class PeerDir {
   readonly dir = mkdtempSync(join(tmpdir(), "conclave-pki-"));
@@ -41,6 +42,28 @@ export class PeerDir {
   }
   openssl(...args: string[]): Promise<string> {
     return this.run("openssl", args);
+  }
+  /** `keytool -list` rows as "alias,kind" ("PrivateKeyEntry" / "trustedCertEntry"), sorted. */
+  async keytoolRows(file: string, password: string, type?: string): Promise<string[]> {
+    const out = await this.keytool(
+      "-list",
+      "-keystore",
+      this.path(file),
+      "-storepass",
+      password,
+      ...(type ? ["-storetype", type] : []),
+    );
+    return (
+      out
+        .split("\n")
+        // "server, Nov 22, 2026, PrivateKeyEntry, " — the date has a comma of its own.
+        .map((line) =>
+          /^(.+), [A-Z][a-z]+ \d{1,2}, \d{4}, (PrivateKeyEntry|trustedCertEntry),\s*$/.exec(line),
+        )
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => `${m[1]!.toLowerCase()},${m[2]}`)
+        .sort()
+    );
   }
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
+import { PeerDir } from "@conclave/pki/test-support";
 import type request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, signIn, type TestApp } from "../../testing/test-app.js";
-import { PeerTools } from "./peer-tools.js";
 
 /** Distinctive, so a leak scan finds them anywhere. */
 const STORE_PASSWORD = "Store-Pass-7f3a9c";
@@ -15,7 +15,7 @@ describe("keystores API against keytool and openssl", () => {
   let t: TestApp;
   let operator: Agent;
   let viewer: Agent;
-  const peers = new PeerTools();
+  const peers = new PeerDir();
   const bodies: string[] = [];
   const record = (res: request.Response) => {
     bodies.push(res.text ?? "");

@@ -1,11 +1,11 @@
 import { createSecureContext } from "node:tls";
+import { PeerDir } from "@conclave/pki/test-support";
 import type request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SecretBox } from "../../store/secrets.js";
 import { createTestApp, signIn, TEST_MASTER_KEY, type TestApp } from "../../testing/test-app.js";
 import type { KeyMaterialSource as InterfacesKeyMaterialSource } from "../interfaces/key-material-source.js";
 import { KeyMaterialSource } from "../keystores/key-material-source.js";
-import { PeerTools } from "../keystores/peer-tools.js";
 
 const STORE_PASSWORD = "Realm-Store-Pass-4e1f0b";
 const TRUST_PASSWORD = "Trust-Store-Pass-9a7c33";
@@ -16,7 +16,7 @@ describe("private CA, key pairs and CSRs against openssl", () => {
   let first: TestApp;
   let second: TestApp | undefined;
   let operator: Agent;
-  const peers = new PeerTools();
+  const peers = new PeerDir();
   const bodies: string[] = [];
   const record = (res: request.Response) => {
     bodies.push(res.text ?? "");
