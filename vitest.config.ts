@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ["source"] },
   ssr: { resolve: { conditions: ["source"] } },
   test: {
-    include: ["{apps,packages,bench}/*/src/**/*.test.ts", "{apps,packages}/*/test/**/*.test.ts"],
+    include: ["{apps,packages}/*/src/**/*.test.{ts,tsx}"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -10,6 +10,7 @@ import { join } from "node:path";
 const tools = [
   ["openssl", "openssl"],
   ["keytool", "default-jre-headless"],
+  ["chromium", "chromium"],
 ];
 
 const has = (command) => spawnSync("sh", ["-c", `command -v ${command}`]).status === 0;

@@ -127,7 +127,8 @@ try {
   ];
   if (!enrolled) {
     const { token } = JSON.parse(await readFile(tokenFile, "utf8"));
-    agentArgs.push("--token", token);
+    // One argument: a token may start with "-", which would read as an option.
+    agentArgs.push(`--token=${token}`);
   }
   let resolveAgent;
   const agentReady = new Promise((r) => (resolveAgent = r));

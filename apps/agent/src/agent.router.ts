@@ -12,6 +12,7 @@ import express, {
 import { ZodError } from "zod";
 import { applyRealm } from "./apply-realm.js";
 import { collectRealms } from "./collect-realms.js";
+import { leaveRealmCluster, readRealmIdentity, setRealmCluster } from "./realm-cluster.js";
 import type { Supervisor } from "./supervisor.js";
 import { SupervisorError } from "./supervisor-errors.js";
 import { AGENT_VERSION } from "./version.js";
@@ -110,6 +111,20 @@ export function createAgentRouter(options: {
         realm.state === "running" ? await realm.admin.status().catch(() => null) : null;
       return { process: { ...realm.info(), status }, status };
     }),
+  );
+  // Cluster formation (the manager's clusters feature): the identity public key to distribute,
+  // and the member list to set or clear.
+  app.get(
+    "/v1/realms/:name/identity",
+    route((req) => readRealmIdentity(supervisor, realmName(req))),
+  );
+  app.put(
+    "/v1/realms/:name/cluster",
+    route(async (req) => changed(await setRealmCluster(supervisor, realmName(req), req.body))),
+  );
+  app.delete(
+    "/v1/realms/:name/cluster",
+    route(async (req) => changed(await leaveRealmCluster(supervisor, realmName(req)))),
   );
   app.get(
     "/v1/realms/:name/logs",

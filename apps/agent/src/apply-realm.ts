@@ -1,9 +1,12 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type ApplyRealmRequest,
   ApplyRealmRequestSchema,
   type ApplyRealmResponse,
   type Interface,
+  type RealmConfig,
+  RealmConfigSchema,
 } from "@conclave/protocol";
 import { RealmAdminError } from "@conclave/realm-client";
 import { writeFileAtomic } from "./realm-files.js";
@@ -38,8 +41,10 @@ export async function applyRealm(
   }
   const realm = supervisor.get(name);
   if (realm.state !== "running") {
-    // Not running: the realm reads the new realm.json when it starts.
-    await supervisor.writeConfig(name, config);
+    // Not running: the realm reads the new realm.json when it starts. Cluster membership is
+    // set through PUT /v1/realms/:name/cluster, so a request without one keeps the stored one.
+    const stored = request.config.cluster ? undefined : await storedCluster(supervisor, name);
+    await supervisor.writeConfig(name, stored ? { ...config, cluster: stored } : config);
     return { created: false, interfaces: [], failures: [] };
   }
   const current = await realm.admin.config();
@@ -74,6 +79,18 @@ export async function applyRealm(
   }
   const { interfaces } = await realm.admin.listInterfaces();
   return { created: false, interfaces, failures };
+}
+
+async function storedCluster(
+  supervisor: Supervisor,
+  name: string,
+): Promise<RealmConfig["cluster"] | undefined> {
+  try {
+    const text = await readFile(join(supervisor.dataDir(name), "realm.json"), "utf8");
+    return RealmConfigSchema.parse(JSON.parse(text)).cluster;
+  } catch {
+    return undefined;
+  }
 }
 
 function usesDeliveredFiles(iface: Interface, files: { name: string }[]): boolean {

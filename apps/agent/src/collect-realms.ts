@@ -35,6 +35,13 @@ export async function collectRealms(supervisor: Supervisor): Promise<ReportedRea
       ...realm,
       wanted: supervisor.isWanted(realm.name),
       config: await redactedConfig(supervisor, realm.name),
+      // Links and member states for the manager's cluster status, only for clustered realms.
+      cluster: realm.status?.cluster
+        ? await supervisor
+            .get(realm.name)
+            .admin.cluster()
+            .catch(() => null)
+        : null,
     })),
   );
 }

@@ -7,6 +7,8 @@ import { createAgentsRouter } from "./features/agents/agents.router.js";
 import { Fleet } from "./features/agents/fleet.js";
 import { createApiTokensRouter } from "./features/api-tokens/api-tokens.router.js";
 import { createAuditRouter } from "./features/audit/audit.router.js";
+import { ClusterMonitor } from "./features/clusters/cluster-monitor.js";
+import { createClustersRouter } from "./features/clusters/clusters.router.js";
 import { createEventsRouter } from "./features/events/events.router.js";
 import { createHealthRouter } from "./features/health/health.router.js";
 import { createHealthSummaryRouter } from "./features/health/health-summary.router.js";
@@ -25,6 +27,7 @@ import { API_PREFIX } from "./http/openapi.js";
 import { LoginRateLimiter } from "./http/rate-limit.js";
 import { requestLogger } from "./http/request-logger.js";
 import { RouteRegistry } from "./http/route-registry.js";
+import { createStaticConsoleRouter } from "./http/static-console.js";
 import type { Logger } from "./logging/logger.js";
 import { ApiTokensRepo } from "./store/api-tokens.repo.js";
 import type { Db } from "./store/db.js";
@@ -57,6 +60,8 @@ export interface AppDeps {
    * lose every stored secret at the next restart.
    */
   secrets?: SecretBox;
+  /** The built console (apps/console/dist) to serve outside /api; none in API-only tests. */
+  consoleDir?: string;
 }
 
 /** The app plus what tests look into: the route registry and the router mounted at /api/v1. */
@@ -118,6 +123,9 @@ export function createApp(deps: AppDeps): ConclaveApp {
   api.use(createAgentsRouter({ registry, fleet }));
   api.use(createRealmsRouter({ registry, fleet }));
   api.use(createInterfacesRouter({ registry, fleet }));
+  api.use(createClustersRouter({ registry, fleet }));
+  // Cluster status events need reports, so only with the fleet main.ts starts.
+  if (deps.fleet) new ClusterMonitor(fleet).start();
   api.use(createEventsRouter({ registry, bus: fleet.bus }));
   api.use(createHealthSummaryRouter({ registry, db }));
   api.use(createKeystoresRouter({ registry, db, secrets: deps.secrets }));
@@ -125,6 +133,7 @@ export function createApp(deps: AppDeps): ConclaveApp {
   api.use(createOpenApiRouter({ registry, version: deps.version ?? MANAGER_VERSION }));
   api.use(authenticate, notFoundHandler);
   app.use(API_PREFIX, api);
+  if (deps.consoleDir) app.use(createStaticConsoleRouter(deps.consoleDir));
 
   app.use(createErrorHandler(logger));
   app.locals.routes = registry;

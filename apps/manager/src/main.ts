@@ -9,6 +9,7 @@ import { bootstrapAdmin, FIRST_ADMIN } from "./auth/bootstrap-admin.js";
 import { PasswordHasher } from "./auth/password-hasher.js";
 import { ConfigError, checkListenSafety, loadConfig } from "./config.js";
 import { startFleet } from "./features/agents/start-fleet.js";
+import { findConsoleDir } from "./http/static-console.js";
 import { createLogger } from "./logging/logger.js";
 import { openDb } from "./store/db.js";
 import { LoginThrottleRepo } from "./store/login-throttle.repo.js";
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     version: MANAGER_VERSION,
     secrets,
     fleet: agents.fleet,
+    consoleDir: findConsoleDir(),
   });
   const server: Server = config.tls
     ? createHttpsServer(

@@ -12,6 +12,7 @@ export * from "./realm/status.js";
 export * from "./rest/agents.js";
 export * from "./rest/api-tokens.js";
 export * from "./rest/audit.js";
+export * from "./rest/clusters.js";
 export * from "./rest/errors.js";
 export * from "./rest/events.js";
 export * from "./rest/health.js";

@@ -1047,9 +1047,13 @@ export class ClusterNode {
   }
 
   private onLinkDown(link: PeerLink, stillLinked: boolean): void {
-    if (stillLinked) return;
-    for (const pending of this.pending.values()) {
-      if (pending.sentOn === link) pending.sentOn = null;
+    const orphaned = [...this.pending.values()].filter((pending) => pending.sentOn === link);
+    for (const pending of orphaned) pending.sentOn = null;
+    if (stillLinked) {
+      // A link replaced by a move can close with forwards the master never read: send them
+      // again on the link that replaced it (their eventIds dedup any repeat on the master).
+      for (const pending of orphaned) this.forward(pending);
+      return;
     }
     if (link.peer === this.master && this.role !== "master") {
       // The master's process is gone (or unreachable): elect soon rather than after a timeout.

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InterfaceDetailSchema } from "../realm/admin.js";
+import { ClusterStatusSchema } from "../realm/cluster.js";
 import { RealmConfigSchema } from "../realm/config.js";
 import { RealmStatusSchema } from "../realm/status.js";
 import { SupervisedRealmSchema } from "./realm-process.js";
@@ -63,3 +64,28 @@ export const AgentErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
 export type AgentError = z.infer<typeof AgentErrorSchema>;
+
+/**
+ * GET /v1/realms/:name/identity: the realm's identity public key (its `identity.pub`, written
+ * on first start), which cluster members need to accept its links. Public, not a secret.
+ */
+export const AgentRealmIdentitySchema = z.object({
+  realm: z.string(),
+  /** SPKI PEM of the Ed25519 identity key. */
+  publicKeyPem: z.string(),
+  /** SHA-256 of the DER public key (hex), as realms show it in GET /cluster. */
+  fingerprintSha256: z.string(),
+});
+export type AgentRealmIdentity = z.infer<typeof AgentRealmIdentitySchema>;
+
+/**
+ * PUT /v1/realms/:name/cluster (body: the realm's `ClusterConfigSchema`) and
+ * DELETE /v1/realms/:name/cluster. A running realm takes the change live through its admin
+ * endpoint (`live`); a stopped one gets it in realm.json for its next start (`file`).
+ */
+export const AgentClusterChangeSchema = z.object({
+  applied: z.enum(["live", "file"]),
+  /** The realm's cluster status after a live change; null otherwise or after leaving. */
+  status: ClusterStatusSchema.nullable(),
+});
+export type AgentClusterChange = z.infer<typeof AgentClusterChangeSchema>;

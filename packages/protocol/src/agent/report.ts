@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ClusterStatusSchema } from "../realm/cluster.js";
 import { RealmConfigSchema } from "../realm/config.js";
 import { SupervisedRealmSchema } from "./realm-process.js";
 
@@ -8,6 +9,11 @@ export const ReportedRealmSchema = SupervisedRealmSchema.extend({
   wanted: z.boolean(),
   /** realm.json with passwords redacted; null when it cannot be read. */
   config: RealmConfigSchema.nullable(),
+  /**
+   * The realm's GET /cluster (links, members, quorum) when it is clustered; null or absent
+   * otherwise (and from older agents).
+   */
+  cluster: ClusterStatusSchema.nullable().optional(),
 });
 export type ReportedRealm = z.infer<typeof ReportedRealmSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InterfaceStateSchema } from "../realm/status.js";
+import { ClusterHealthSchema } from "./clusters.js";
 import { RealmStateSchema } from "./realms.js";
 
 /**
@@ -41,9 +42,24 @@ export const ManagerEventSchema = z.discriminatedUnion("type", [
     /** The desired state changed (a realm or interface was created, changed or deleted). */
     type: z.literal("config.changed"),
     at: z.iso.datetime(),
-    resource: z.enum(["agent", "realm", "interface"]),
+    resource: z.enum(["agent", "realm", "interface", "cluster"]),
     action: z.string(),
     name: z.string(),
+  }),
+  z.object({
+    /**
+     * A cluster's status, master or member states changed (derived from the agents' reports;
+     * see GET /api/v1/clusters/{name}/status).
+     */
+    type: z.literal("cluster.status"),
+    at: z.iso.datetime(),
+    cluster: z.string(),
+    status: ClusterHealthSchema,
+    previous: ClusterHealthSchema.nullable(),
+    master: z.string().nullable(),
+    connectedServers: z.number().int(),
+    disconnectedServers: z.number().int(),
+    members: z.array(z.object({ realm: z.string(), state: z.string() })),
   }),
 ]);
 export type ManagerEvent = z.infer<typeof ManagerEventSchema>;

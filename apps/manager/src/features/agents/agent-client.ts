@@ -1,9 +1,12 @@
 import { request } from "node:https";
 import {
+  type AgentClusterChange,
   AgentErrorSchema,
+  type AgentRealmIdentity,
   type AgentRealmStatusSchema,
   type ApplyRealmRequest,
   type ApplyRealmResponse,
+  type ClusterConfigInput,
   type InterfaceDetail,
   type ReportedRealm,
 } from "@conclave/protocol";
@@ -59,6 +62,21 @@ export class AgentClient {
 
   realmLogs(name: string, lines: number): Promise<{ lines: string[] }> {
     return this.call("GET", `/v1/realms/${encodeURIComponent(name)}/logs?lines=${lines}`);
+  }
+
+  /** The realm's identity public key (cluster formation distributes it). */
+  realmIdentity(name: string): Promise<AgentRealmIdentity> {
+    return this.call("GET", `/v1/realms/${encodeURIComponent(name)}/identity`);
+  }
+
+  /** Sets the realm's cluster membership (live, or in realm.json while it is stopped). */
+  setRealmCluster(name: string, cluster: ClusterConfigInput): Promise<AgentClusterChange> {
+    return this.call("PUT", `/v1/realms/${encodeURIComponent(name)}/cluster`, cluster);
+  }
+
+  /** Takes the realm out of its cluster. */
+  leaveRealmCluster(name: string): Promise<AgentClusterChange> {
+    return this.call("DELETE", `/v1/realms/${encodeURIComponent(name)}/cluster`);
   }
 
   interfaceAction(

@@ -13,7 +13,9 @@ export async function issueEnrolmentToken(
   fleet: Fleet,
   input: { ttlSeconds: number; note?: string | undefined; actor: AuditActor; ip?: string | null },
 ): Promise<EnrolmentToken> {
-  const secret = randomBytes(32).toString("base64url");
+  // Hex, not base64url: a token starting with "-" would read as an option on the agent's
+  // command line (`--token -abc…` is refused as ambiguous).
+  const secret = randomBytes(32).toString("hex");
   const pin = await fleet.pki.caPin();
   const created = await fleet.db.transaction(async (tx) => {
     const row = await new EnrolmentTokensRepo(tx).create({

@@ -4,7 +4,9 @@ import { defineRoute, type RouteRegistry } from "../../http/route-registry.js";
 import { type AgentRecord, AgentsRepo } from "../../store/agents.repo.js";
 import type { Db } from "../../store/db.js";
 import { RealmsRepo } from "../../store/realms.repo.js";
+import { loadClusterStatuses } from "../clusters/cluster-statuses.js";
 import { toRealmSummary } from "../realms/realm-views.js";
+import { certificateExpiries } from "./certificate-expiry.js";
 
 /** Fleet health for the overview page; the public GET /health stays a bare liveness check. */
 export const healthSummaryRoutes = {
@@ -12,7 +14,8 @@ export const healthSummaryRoutes = {
     method: "get",
     path: "/health/summary",
     operationId: "getHealthSummary",
-    summary: "Agents connected, realms running, interfaces by state, clock skew",
+    summary:
+      "Agents connected, realms running, interfaces by state, clock skew, clusters, certificate expiry",
     tag: "health",
     access: "viewer",
     response: HealthSummarySchema,
@@ -58,11 +61,20 @@ export function createHealthSummaryRouter(options: { registry: RouteRegistry; db
       .map((a) => Math.abs(a.clockSkewMs!));
     const connected = agents.filter((a) => a.connected).length;
     const running = realms.filter((r) => r.state === "running").length;
+    const clusters = (await loadClusterStatuses(db)).map(({ status }) => ({
+      name: status.name,
+      status: status.status,
+      master: status.master,
+    }));
+    const certificates = await certificateExpiries(db, realms, byId);
+    const healthy =
+      connected === agents.length &&
+      running === realms.length &&
+      count("Error") === 0 &&
+      clusters.every((c) => c.status === "Active" || c.status === "Forming") &&
+      certificates.every((c) => c.status !== "expired");
     return {
-      status:
-        connected === agents.length && running === realms.length && count("Error") === 0
-          ? ("ok" as const)
-          : ("degraded" as const),
+      status: healthy ? ("ok" as const) : ("degraded" as const),
       agents: { total: agents.length, connected },
       realms: { total: realms.length, running, notRunning: realms.length - running },
       interfaces: {
@@ -73,6 +85,8 @@ export function createHealthSummaryRouter(options: { registry: RouteRegistry; db
       },
       maxClockSkewMs: skews.length > 0 ? Math.max(...skews) : null,
       clockSkew: agents.map(skewOf),
+      clusters,
+      certificates,
     };
   });
 

@@ -24,7 +24,11 @@ export function realmState(
 }
 
 /** GET /api/v1/realms entry: desired interfaces with the live state from the last report. */
-export function toRealmSummary(realm: RealmRecord, agent: AgentRecord | undefined): RealmSummary {
+export function toRealmSummary(
+  realm: RealmRecord,
+  agent: AgentRecord | undefined,
+  cluster: string | null = null,
+): RealmSummary {
   const reported = reportedRealm(agent?.lastReport ?? null, realm.name);
   const state = realmState(agent, reported);
   const unknownReason =
@@ -43,12 +47,16 @@ export function toRealmSummary(realm: RealmRecord, agent: AgentRecord | undefine
     interfaces: realm.interfaces.map((d) =>
       toRealmInterfaceView(d, statuses.get(d.alias), unknownReason),
     ),
-    cluster: null,
+    cluster,
   };
 }
 
 /** GET /api/v1/realms/{realm} */
-export function toRealmDetail(realm: RealmRecord, agent: AgentRecord | undefined): RealmDetail {
+export function toRealmDetail(
+  realm: RealmRecord,
+  agent: AgentRecord | undefined,
+  cluster: string | null = null,
+): RealmDetail {
   const reported = reportedRealm(agent?.lastReport ?? null, realm.name);
   let process: RealmDetail["process"] = null;
   if (reported) {
@@ -56,7 +64,7 @@ export function toRealmDetail(realm: RealmRecord, agent: AgentRecord | undefined
     process = info;
   }
   return {
-    ...toRealmSummary(realm, agent),
+    ...toRealmSummary(realm, agent, cluster),
     process,
     createdAt: realm.createdAt.toISOString(),
     updatedAt: realm.updatedAt.toISOString(),

@@ -15,6 +15,7 @@ import { AgentsRepo } from "../../store/agents.repo.js";
 import { AuditRepo } from "../../store/audit.repo.js";
 import { RealmsRepo } from "../../store/realms.repo.js";
 import { callAgent, type Fleet } from "../agents/fleet.js";
+import { clusterOfRealm } from "../clusters/cluster-statuses.js";
 import { toRealmDetail, toRealmSummary } from "./realm-views.js";
 
 const tag = "realms";
@@ -122,12 +123,16 @@ export function createRealmsRouter(options: RealmsRouterOptions): Router {
   const detail = async (name: string) => {
     const realm = await findRealm(name);
     const agent = await agents.findById(realm.agentId);
-    return toRealmDetail(realm, agent ?? undefined);
+    const cluster = (await clusterOfRealm(db)).get(realm.name) ?? null;
+    return toRealmDetail(realm, agent ?? undefined, cluster);
   };
 
   registry.mount(router, realmsRoutes.list, async () => {
     const byId = new Map((await agents.list()).map((a) => [a.id, a]));
-    return (await realms.list()).map((r) => toRealmSummary(r, byId.get(r.agentId)));
+    const clusters = await clusterOfRealm(db);
+    return (await realms.list()).map((r) =>
+      toRealmSummary(r, byId.get(r.agentId), clusters.get(r.name) ?? null),
+    );
   });
 
   registry.mount(router, realmsRoutes.create, async ({ body, auth, ip }) => {

@@ -1,0 +1,35 @@
+import { lazy } from "react";
+import { createBrowserRouter, Navigate } from "react-router";
+import { AppLayout } from "./AppLayout";
+
+// Route-level code splitting: each page is its own chunk, loaded when first visited.
+const EnterprisePage = lazy(() =>
+  import("../features/realms/EnterprisePage").then((m) => ({ default: m.EnterprisePage })),
+);
+const RealmPage = lazy(() =>
+  import("../features/realms/RealmPage").then((m) => ({ default: m.RealmPage })),
+);
+const ClustersPage = lazy(() =>
+  import("../features/clusters/ClustersPage").then((m) => ({ default: m.ClustersPage })),
+);
+const KeystoresPage = lazy(() =>
+  import("../features/keystores/KeystoresPage").then((m) => ({ default: m.KeystoresPage })),
+);
+
+export function createRouter() {
+  return createBrowserRouter([
+    {
+      path: "/",
+      element: <AppLayout />,
+      children: [
+        { index: true, element: <EnterprisePage /> },
+        { path: "realms", element: <Navigate to="/" replace /> },
+        { path: "realms/:realm", element: <Navigate to="status" replace /> },
+        { path: "realms/:realm/:tab/*", element: <RealmPage /> },
+        { path: "clusters", element: <ClustersPage /> },
+        { path: "keystores", element: <KeystoresPage /> },
+        { path: "*", element: <Navigate to="/" replace /> },
+      ],
+    },
+  ]);
+}

@@ -1,0 +1,89 @@
+import { TreeView, type TreeViewDataItem } from "@patternfly/react-core";
+import { useLocation, useNavigate } from "react-router";
+import { useUiStore } from "../../stores/ui-store";
+import { useRealmsQuery } from "../realms/realms.queries";
+
+/** The Enterprise Manager tree: Enterprise > Realms > each realm, Clusters, Keystores. */
+export function EnterpriseTree() {
+  const realms = useRealmsQuery();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const expanded = useUiStore((s) => s.expanded);
+  const toggleExpanded = useUiStore((s) => s.toggleExpanded);
+  const selectNode = useUiStore((s) => s.selectNode);
+
+  const clusterNames = [
+    ...new Set((realms.data ?? []).flatMap((r) => (r.cluster ? [r.cluster] : []))),
+  ];
+  const data: TreeViewDataItem[] = [
+    {
+      id: "/",
+      name: "Enterprise",
+      defaultExpanded: true,
+      children: [
+        {
+          id: "realms",
+          name: "Realms",
+          defaultExpanded: expanded.includes("realms"),
+          children: (realms.data ?? []).map((r) => ({
+            id: `/realms/${encodeURIComponent(r.name)}`,
+            name: r.name,
+          })),
+        },
+        {
+          id: "/clusters",
+          name: "Clusters",
+          defaultExpanded: expanded.includes("clusters"),
+          ...(clusterNames.length > 0
+            ? { children: clusterNames.map((c) => ({ id: `/clusters#${c}`, name: c })) }
+            : {}),
+        },
+        { id: "/keystores", name: "Keystores" },
+      ],
+    },
+  ];
+  const active = findActive(data, pathname);
+
+  return (
+    <TreeView
+      aria-label="Enterprise"
+      data={data}
+      activeItems={active ? [active] : []}
+      hasGuides
+      onExpand={(_e, item) => toggleExpanded(item.id ?? "", true)}
+      onCollapse={(_e, item) => toggleExpanded(item.id ?? "", false)}
+      onSelect={(_e, item) => {
+        const id = item.id ?? "/";
+        if (id === "realms") return;
+        if (id.startsWith("/realms/")) {
+          selectNode({ kind: "realm", realm: decodeURIComponent(id.slice(8)) });
+          navigate(`${id}/status`);
+        } else {
+          selectNode(
+            id === "/keystores"
+              ? { kind: "keystores" }
+              : id.startsWith("/clusters")
+                ? { kind: "clusters" }
+                : { kind: "enterprise" },
+          );
+          navigate(id.split("#")[0] ?? "/");
+        }
+      }}
+    />
+  );
+}
+
+/** The deepest tree node whose path starts the current location. */
+function findActive(items: TreeViewDataItem[], pathname: string): TreeViewDataItem | undefined {
+  let best: TreeViewDataItem | undefined;
+  const visit = (list: TreeViewDataItem[]) => {
+    for (const item of list) {
+      const id = item.id ?? "";
+      const matches = id === "/" ? pathname === "/" : id.startsWith("/") && pathname.startsWith(id);
+      if (matches && (!best || id.length > (best.id ?? "").length)) best = item;
+      if (item.children) visit(item.children);
+    }
+  };
+  visit(items);
+  return best;
+}
