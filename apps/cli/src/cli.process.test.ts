@@ -178,6 +178,22 @@ describe("conclave against a real manager", () => {
     expect(run.stdout + run.stderr).not.toContain(wrong);
   });
 
+  it("lists enrolment tokens without their secrets, and revokes one", async () => {
+    const created = await conclave(["agents", "tokens", "create", "--note", "rack 4", "--json"]);
+    expect(created.code).toBe(ExitCode.Ok);
+    const { id, token } = JSON.parse(created.stdout) as { id: string; token: string };
+    const list = await conclave(["agents", "tokens", "list", "--json"]);
+    expect(list.code).toBe(ExitCode.Ok);
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({ id, state: "unused", note: "rack 4", createdBy: "admin" }),
+    ]);
+    expect(list.stdout).not.toContain(token.split(".")[0]);
+    const table = await conclave(["agents", "tokens", "list"]);
+    expect(table.stdout).toMatch(/^ID\s+STATE/);
+    expect((await conclave(["agents", "tokens", "revoke", id])).code).toBe(ExitCode.Ok);
+    expect(JSON.parse((await conclave(["agents", "tokens", "list", "--json"])).stdout)).toEqual([]);
+  });
+
   it("exits 4 for an unknown realm and for a missing cluster", async () => {
     const run = await conclave(["realms", "get", "no-such-realm"]);
     expect(run.code).toBe(ExitCode.NotFound);

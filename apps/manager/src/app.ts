@@ -14,6 +14,7 @@ import { createHealthRouter } from "./features/health/health.router.js";
 import { createHealthSummaryRouter } from "./features/health/health-summary.router.js";
 import { createInterfacesRouter } from "./features/interfaces/interfaces.router.js";
 import { KeyMaterialSource } from "./features/keystores/key-material-source.js";
+import { createKeystoreDeployRouter } from "./features/keystores/keystore-deploy.router.js";
 import { createKeystoresRouter } from "./features/keystores/keystores.router.js";
 import { createOpenApiRouter } from "./features/openapi/openapi.router.js";
 import { createPkiRouter } from "./features/pki/pki.router.js";
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps): ConclaveApp {
   api.use(createEventsRouter({ registry, bus: fleet.bus }));
   api.use(createHealthSummaryRouter({ registry, db }));
   api.use(createKeystoresRouter({ registry, db, secrets: deps.secrets }));
+  api.use(createKeystoreDeployRouter({ registry, fleet }));
   api.use(createPkiRouter({ registry, db, secrets: deps.secrets }));
   api.use(createOpenApiRouter({ registry, version: deps.version ?? MANAGER_VERSION }));
   api.use(authenticate, notFoundHandler);

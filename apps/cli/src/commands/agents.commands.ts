@@ -5,11 +5,10 @@ import type {
   CreatedApiToken,
   CreateEnrolmentTokenRequest,
   EnrolmentToken,
+  EnrolmentTokenList,
 } from "@conclave/protocol";
-import { isMissingRoute } from "../api-client.js";
-import { CliError, UsageError } from "../cli-error.js";
+import { UsageError } from "../cli-error.js";
 import type { Command } from "../command.js";
-import { ExitCode } from "../exit-codes.js";
 import { type Column, renderFields, renderTable } from "../render-table.js";
 import { seg } from "./resolve-by-name.js";
 
@@ -23,7 +22,7 @@ const tokenColumns: Column<ApiToken>[] = [
   { header: "EXPIRES", value: (t) => t.expiresAt },
 ];
 
-/** agents list, agents tokens create|list, and API tokens (tokens create|list|revoke). */
+/** agents list, agents tokens create|list|revoke, and API tokens (tokens create|list|revoke). */
 export const agentsCommands: Command[] = [
   {
     path: ["agents", "list"],
@@ -74,18 +73,30 @@ export const agentsCommands: Command[] = [
   },
   {
     path: ["agents", "tokens", "list"],
-    summary: "List enrolment tokens not yet used (where the manager offers it)",
+    summary: "List enrolment tokens with their state (never the tokens themselves)",
     async run(ctx) {
-      try {
-        const list = await ctx.api().get<unknown>("/agents/enrolment-tokens");
-        ctx.print(list, () => JSON.stringify(list, null, 2));
-      } catch (error) {
-        if (!isMissingRoute(error)) throw error;
-        throw new CliError(
-          "This manager does not list enrolment tokens (they are shown once and expire); see `conclave audit list --action agent.*` for the ones issued.",
-          ExitCode.NotFound,
-        );
-      }
+      const list = await ctx.api().get<EnrolmentTokenList>("/agents/enrolment-tokens");
+      ctx.print(list, () =>
+        renderTable(list, [
+          { header: "ID", value: (t) => t.id },
+          { header: "STATE", value: (t) => t.state },
+          { header: "CREATED", value: (t) => t.createdAt },
+          { header: "EXPIRES", value: (t) => t.expiresAt },
+          { header: "BY", value: (t) => t.createdBy },
+          { header: "NOTE", value: (t) => t.note },
+          { header: "AGENT", value: (t) => t.agentId },
+        ]),
+      );
+    },
+  },
+  {
+    path: ["agents", "tokens", "revoke"],
+    summary: "Revoke an enrolment token not yet used",
+    args: "<id>",
+    async run(ctx) {
+      const id = ctx.positionals[0]!;
+      await ctx.api().send("DELETE", `/agents/enrolment-tokens/${seg(id)}`);
+      ctx.print({ revoked: id }, () => `Revoked enrolment token ${id}.`);
     },
   },
   {

@@ -1,7 +1,7 @@
 import type { Role } from "@conclave/protocol";
 import type { Request, RequestHandler, Response } from "express";
 import type { ApiTokensRepo } from "../store/api-tokens.repo.js";
-import type { SessionsRepo } from "../store/sessions.repo.js";
+import { SESSION_TOUCH_SECONDS, SessionsRepo } from "../store/sessions.repo.js";
 import type { UserRecord } from "../store/users.repo.js";
 import { AuthError, ForbiddenError } from "./errors.js";
 
@@ -90,7 +90,9 @@ export function createAuthenticate(options: {
       if (!match) throw new AuthError("Authorization header must be 'Bearer <token>'");
       const found = await apiTokens.findValid(match[1]!);
       if (!found) throw new AuthError("The API token is invalid, revoked or expired");
-      await apiTokens.touch(found.token.id);
+      const lastUsed = found.token.lastUsedAt?.getTime() ?? 0;
+      if (lastUsed < Date.now() - SESSION_TOUCH_SECONDS * 1000)
+        await apiTokens.touch(found.token.id);
       req.auth = { method: "token", user: withoutHash(found.user), tokenId: found.token.id };
       next();
       return;
@@ -102,7 +104,8 @@ export function createAuthenticate(options: {
       clearSessionCookie(res, cookie);
       throw new AuthError("The session has expired; sign in again");
     }
-    await sessions.touch(session.idHash);
+    // The store keeps the last use to the minute: a request in between writes nothing.
+    if (SessionsRepo.needsTouch(session)) await sessions.touch(session.idHash);
     req.auth = {
       method: "session",
       user: withoutHash(session.user),

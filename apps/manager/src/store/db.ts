@@ -20,6 +20,13 @@ export interface Db {
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /** Closes connections; the handle is unusable afterwards. */
   close(): Promise<void>;
+  /**
+   * Counts the statements that may have changed data, when every writer goes through this
+   * handle (embedded PGlite: one process per store). While it stays the same, a read gives
+   * the same rows, so {@link ReadCache} may reuse them. Undefined where other processes write
+   * too (PostgreSQL server, replicas) and inside transactions: nothing is reused there.
+   */
+  readonly writeGeneration?: number;
 }
 
 /** Where the store lives: an embedded PGlite directory, or a PostgreSQL server's URL. */

@@ -6,6 +6,11 @@ export function hashEnrolmentSecret(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
 
+const SELECT_TOKEN = `SELECT id, note, created_by AS "createdBy", created_at AS "createdAt",
+  expires_at AS "expiresAt", used_at AS "usedAt", agent_id AS "agentId",
+  CASE WHEN used_at IS NOT NULL THEN 'used' WHEN expires_at <= now() THEN 'expired'
+       ELSE 'unused' END AS state`;
+
 /** One-time agent enrolment tokens. Only the secret's hash is stored. */
 export class EnrolmentTokensRepo {
   constructor(private readonly db: Db) {}
@@ -51,4 +56,40 @@ export class EnrolmentTokensRepo {
       agentId,
     ]);
   }
+
+  /** Every token, newest first, with its state; never the hash. */
+  async list(): Promise<EnrolmentTokenRow[]> {
+    return this.db.query<EnrolmentTokenRow>(
+      `${SELECT_TOKEN} FROM agent_enrolment_tokens ORDER BY created_at DESC, id`,
+    );
+  }
+
+  async find(id: string): Promise<EnrolmentTokenRow | null> {
+    const rows = await this.db.query<EnrolmentTokenRow>(
+      `${SELECT_TOKEN} FROM agent_enrolment_tokens WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Deletes a token not yet used (revocation); false when unknown or already used. */
+  async revoke(id: string): Promise<boolean> {
+    const rows = await this.db.query(
+      "DELETE FROM agent_enrolment_tokens WHERE id = $1 AND used_at IS NULL RETURNING id",
+      [id],
+    );
+    return rows.length > 0;
+  }
+}
+
+/** An enrolment token as stored, without its hash. */
+export interface EnrolmentTokenRow {
+  id: string;
+  note: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+  agentId: string | null;
+  state: "unused" | "used" | "expired";
 }

@@ -7,11 +7,21 @@ export interface SessionWithUser {
   idHash: string;
   csrfToken: string;
   expiresAt: Date;
+  lastSeenAt: Date;
   user: UserRecord;
 }
 
-/** Sessions table. The raw session id exists only in the cookie and in the caller's hands. */
+/** How long after its last recorded use a session is marked as used again (`touch`). */
+export const SESSION_TOUCH_SECONDS = 60;
+
+/**
+ * Sessions table. The raw session id exists only in the cookie and in the caller's hands.
+ * Lookups are reused until the next write to the store ({@link Db.writeGeneration}), so a
+ * role change, a logout or a password reset applies to the very next request.
+ */
 export class SessionsRepo {
+  private found: { generation: number; byHash: Map<string, SessionWithUser> } | undefined;
+
   constructor(private readonly db: Db) {}
 
   /** Starts a session; returns the raw id for the cookie and the CSRF token. */
@@ -33,10 +43,24 @@ export class SessionsRepo {
 
   /** The session for a cookie value, if it is neither expired nor idle for too long. */
   async findValid(sessionId: string, idleSeconds: number): Promise<SessionWithUser | null> {
+    const idHash = sha256Hex(sessionId);
+    const generation = this.db.writeGeneration;
+    if (generation !== undefined && this.found?.generation === generation) {
+      const known = this.found.byHash.get(idHash);
+      const now = Date.now();
+      if (
+        known &&
+        known.expiresAt.getTime() > now &&
+        known.lastSeenAt.getTime() > now - idleSeconds * 1000
+      ) {
+        return known;
+      }
+    }
     const rows = await this.db.query<{
       idHash: string;
       csrfToken: string;
       expiresAt: Date;
+      lastSeenAt: Date;
       id: string;
       username: string;
       role: UserRecord["role"];
@@ -45,25 +69,35 @@ export class SessionsRepo {
       updatedAt: Date;
     }>(
       `SELECT s.id_hash AS "idHash", s.csrf_token AS "csrfToken", s.expires_at AS "expiresAt",
-              u.id, u.username, u.role, u.password_hash AS "passwordHash",
+              s.last_seen_at AS "lastSeenAt", u.id, u.username, u.role, u.password_hash AS "passwordHash",
               u.created_at AS "createdAt", u.updated_at AS "updatedAt"
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id_hash = $1 AND s.expires_at > now()
           AND s.last_seen_at > now() - $2::int * interval '1 second'`,
-      [sha256Hex(sessionId), idleSeconds],
+      [idHash, idleSeconds],
     );
     const row = rows[0];
     if (!row) return null;
-    const { idHash, csrfToken, expiresAt, ...user } = row;
-    return { idHash, csrfToken, expiresAt, user };
+    const { idHash: _, csrfToken, expiresAt, lastSeenAt, ...user } = row;
+    const session = { idHash, csrfToken, expiresAt, lastSeenAt, user };
+    if (generation !== undefined && generation === this.db.writeGeneration) {
+      if (this.found?.generation !== generation) this.found = { generation, byHash: new Map() };
+      this.found.byHash.set(idHash, session);
+    }
+    return session;
+  }
+
+  /** True when `session` was last marked as used long enough ago to be marked again. */
+  static needsTouch(session: Pick<SessionWithUser, "lastSeenAt">, now = Date.now()): boolean {
+    return session.lastSeenAt.getTime() < now - SESSION_TOUCH_SECONDS * 1000;
   }
 
   /** Marks the session as used; at most one write a minute per session. */
   async touch(idHash: string): Promise<void> {
     await this.db.query(
       `UPDATE sessions SET last_seen_at = now()
-        WHERE id_hash = $1 AND last_seen_at < now() - interval '60 seconds'`,
-      [idHash],
+        WHERE id_hash = $1 AND last_seen_at < now() - $2::int * interval '1 second'`,
+      [idHash, SESSION_TOUCH_SECONDS],
     );
   }
 

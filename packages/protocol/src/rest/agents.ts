@@ -27,6 +27,31 @@ export const EnrolmentTokenSchema = z.object({
 });
 export type EnrolmentToken = z.infer<typeof EnrolmentTokenSchema>;
 
+/** Where an enrolment token stands: it works only while `unused`. */
+export const EnrolmentTokenStateSchema = z.enum(["unused", "used", "expired"]);
+export type EnrolmentTokenState = z.infer<typeof EnrolmentTokenStateSchema>;
+
+/** GET /api/v1/agents/enrolment-tokens: one token as listed — never its secret. */
+export const EnrolmentTokenSummarySchema = z.object({
+  id: z.string(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  /** Username of whoever created it. */
+  createdBy: z.string().nullable(),
+  note: z.string().nullable(),
+  state: EnrolmentTokenStateSchema,
+  usedAt: z.iso.datetime().nullable(),
+  /** The agent it enrolled, once used. */
+  agentId: z.string().nullable(),
+});
+export type EnrolmentTokenSummary = z.infer<typeof EnrolmentTokenSummarySchema>;
+
+export const EnrolmentTokenListSchema = z.array(EnrolmentTokenSummarySchema);
+export type EnrolmentTokenList = z.infer<typeof EnrolmentTokenListSchema>;
+
+/** DELETE /api/v1/agents/enrolment-tokens/{id} */
+export const EnrolmentTokenParamsSchema = z.object({ id: z.string().min(1) });
+
 /** An enrolled node agent. */
 export const AgentSchema = z.object({
   id: z.string(),

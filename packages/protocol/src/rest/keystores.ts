@@ -278,3 +278,35 @@ export const KeystoreChecksSchema = z.object({
   ),
 });
 export type KeystoreChecks = z.infer<typeof KeystoreChecksSchema>;
+
+/** POST /api/v1/keystores/{id}/deploy: push a keystore's key to realms and reload them. */
+export const DeployKeystoreRequestSchema = z.strictObject({
+  realms: z.array(z.string().min(1)).min(1).max(100).describe("Realm names"),
+  keyAlias: z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe(
+      "Private-key entry to serve; the interfaces' current one (or the only one) if absent",
+    ),
+  truststoreId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Point the interfaces at this truststore too; unchanged if absent"),
+});
+export type DeployKeystoreRequest = z.input<typeof DeployKeystoreRequestSchema>;
+
+/** What deploying did on one realm. */
+export const KeystoreDeployResultSchema = z.object({
+  realm: z.string(),
+  /** Aliases of the nsps/nhps interfaces re-pointed and reloaded. */
+  interfaces: z.array(z.string()),
+  ok: z.boolean(),
+  error: z.string().optional(),
+});
+export type KeystoreDeployResult = z.infer<typeof KeystoreDeployResultSchema>;
+
+export const KeystoreDeployResultListSchema = z.array(KeystoreDeployResultSchema);
+export type KeystoreDeployResultList = z.infer<typeof KeystoreDeployResultListSchema>;

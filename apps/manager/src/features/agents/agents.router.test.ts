@@ -157,6 +157,55 @@ describe("agents, realms and interfaces routes (in process)", () => {
     expect(res.status).toBe(400);
   });
 
+  it("lists enrolment tokens with their state, never the secrets; operators revoke unused ones", async () => {
+    const oscar = await signIn(app, "oscar");
+    const extra = await createToken({ note: "rack 4" });
+    const list = await oscar.agent.get("/api/v1/agents/enrolment-tokens");
+    expect(list.status).toBe(200);
+    const byId = new Map(
+      (list.body as { id: string; state: string; note: string | null }[]).map((x) => [x.id, x]),
+    );
+    expect(byId.get(extra.id)).toMatchObject({
+      state: "unused",
+      note: "rack 4",
+      createdBy: "root",
+    });
+    expect([...byId.values()].map((x) => x.state).sort()).toEqual([
+      "expired",
+      "unused",
+      "unused",
+      "used",
+    ]);
+    expect(list.body.find((x: { state: string }) => x.state === "used").agentId).toBe(agentId);
+    for (const secret of secrets) expect(JSON.stringify(list.body)).not.toContain(secret);
+
+    const revoke = (id: string) =>
+      oscar.agent
+        .delete(`/api/v1/agents/enrolment-tokens/${id}`)
+        .set("x-csrf-token", oscar.csrfToken);
+    expect((await revoke(extra.id)).status).toBe(204);
+    expect((await revoke(extra.id)).status).toBe(404);
+    const used = list.body.find((x: { state: string }) => x.state === "used");
+    expect((await revoke(used.id)).status).toBe(409);
+    const { csrPem } = await csrFor("conclave-agent host-9");
+    const late = await request(gateway)
+      .post("/agent/v1/enrol")
+      .send({
+        csrPem,
+        hostname: "host-9",
+        addresses: ["127.0.0.1"],
+        version: "1",
+        token: extra.token.split(".")[0],
+      });
+    expect(late.status).toBe(401);
+    const after = (await oscar.agent.get("/api/v1/agents/enrolment-tokens")).body as {
+      id: string;
+    }[];
+    expect(after.map((x) => x.id)).not.toContain(extra.id);
+    const audit = JSON.stringify(await t.db.query("SELECT * FROM audit_log"));
+    expect(audit).toContain("agent.enrolment_token.revoke");
+  });
+
   it("accepts reports only with the agent's client certificate", async () => {
     const res = await request(gateway).post("/agent/v1/report").send(report([]));
     expect(res.status).toBe(401);

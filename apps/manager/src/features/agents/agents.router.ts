@@ -3,6 +3,8 @@ import {
   AgentParamsSchema,
   AgentSchema,
   CreateEnrolmentTokenRequestSchema,
+  EnrolmentTokenListSchema,
+  EnrolmentTokenParamsSchema,
   EnrolmentTokenSchema,
   type SyncChange,
   SyncPlanSchema,
@@ -10,10 +12,11 @@ import {
 } from "@conclave/protocol";
 import { Router } from "express";
 import type { AuthContext } from "../../http/auth.js";
-import { NotFoundError } from "../../http/errors.js";
+import { ConflictError, NotFoundError } from "../../http/errors.js";
 import { defineRoute, type RouteRegistry } from "../../http/route-registry.js";
 import { AgentsRepo } from "../../store/agents.repo.js";
 import { AuditRepo } from "../../store/audit.repo.js";
+import { EnrolmentTokensRepo } from "../../store/enrolment-tokens.repo.js";
 import { RealmsRepo } from "../../store/realms.repo.js";
 import { computeDrift } from "./drift.js";
 import { callAgent, type Fleet } from "./fleet.js";
@@ -37,6 +40,31 @@ export const agentsRoutes = {
     body: CreateEnrolmentTokenRequestSchema,
     status: 201,
     response: EnrolmentTokenSchema,
+  }),
+  listTokens: defineRoute({
+    method: "get",
+    path: "/agents/enrolment-tokens",
+    operationId: "listEnrolmentTokens",
+    summary: "List enrolment tokens with their state (never the secrets)",
+    description:
+      "Newest first. `state` is `unused` (still works), `used` (with the agent it enrolled) or " +
+      "`expired`.",
+    tag,
+    access: "operator",
+    response: EnrolmentTokenListSchema,
+  }),
+  revokeToken: defineRoute({
+    method: "delete",
+    path: "/agents/enrolment-tokens/:id",
+    operationId: "revokeEnrolmentToken",
+    summary: "Revoke an enrolment token not yet used",
+    description:
+      "The token stops working at once and leaves the list (the audit log keeps it). A used " +
+      "token cannot be revoked (409): remove the agent it enrolled instead.",
+    tag,
+    access: "operator",
+    params: EnrolmentTokenParamsSchema,
+    errors: [404, 409],
   }),
   list: defineRoute({
     method: "get",
@@ -135,6 +163,44 @@ export function createAgentsRouter(options: AgentsRouterOptions): Router {
       ip,
     }),
   );
+
+  // Before GET /agents/:id, which would otherwise take "enrolment-tokens" for an agent id.
+  registry.mount(router, agentsRoutes.listTokens, async () =>
+    (await new EnrolmentTokensRepo(db).list()).map((t) => ({
+      id: t.id,
+      createdAt: t.createdAt.toISOString(),
+      expiresAt: t.expiresAt.toISOString(),
+      createdBy: t.createdBy,
+      note: t.note,
+      state: t.state,
+      usedAt: t.usedAt?.toISOString() ?? null,
+      agentId: t.agentId,
+    })),
+  );
+
+  registry.mount(router, agentsRoutes.revokeToken, async ({ params, auth, ip }) => {
+    await db.transaction(async (tx) => {
+      const tokens = new EnrolmentTokensRepo(tx);
+      const token = await tokens.find(params.id);
+      if (!token) throw new NotFoundError(`No enrolment token with id ${params.id}`);
+      if (!(await tokens.revoke(token.id))) {
+        throw new ConflictError(`Enrolment token ${token.id} was already used`);
+      }
+      await new AuditRepo(tx).record({
+        actor: actorOf(auth),
+        action: "agent.enrolment_token.revoke",
+        target: `enrolment:${token.id}`,
+        before: {
+          state: token.state,
+          expiresAt: token.expiresAt.toISOString(),
+          note: token.note,
+          createdBy: token.createdBy,
+        },
+        ip,
+      });
+    });
+    return undefined;
+  });
 
   registry.mount(router, agentsRoutes.list, async () => {
     const names = await realmNames();

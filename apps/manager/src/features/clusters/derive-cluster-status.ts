@@ -29,8 +29,8 @@ interface MemberReport {
 function reportOf(
   cluster: string,
   realm: string,
-  realms: Map<string, RealmRecord>,
-  agents: Map<string, AgentRecord>,
+  realms: ReadonlyMap<string, RealmRecord>,
+  agents: ReadonlyMap<string, AgentRecord>,
 ): MemberReport {
   const record = realms.get(realm);
   const agent = record ? agents.get(record.agentId) : undefined;
@@ -54,8 +54,8 @@ function reportOf(
  */
 export function deriveClusterStatus(
   cluster: ClusterRecord,
-  realms: Map<string, RealmRecord>,
-  agents: Map<string, AgentRecord>,
+  realms: ReadonlyMap<string, RealmRecord>,
+  agents: ReadonlyMap<string, AgentRecord>,
   now: number = Date.now(),
 ): ClusterStatusView {
   const reports = cluster.members.map((m) => reportOf(cluster.name, m.realm, realms, agents));

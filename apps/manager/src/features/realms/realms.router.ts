@@ -13,9 +13,9 @@ import { ConflictError, InputError, NotFoundError } from "../../http/errors.js";
 import { defineRoute, type RouteRegistry } from "../../http/route-registry.js";
 import { AgentsRepo } from "../../store/agents.repo.js";
 import { AuditRepo } from "../../store/audit.repo.js";
+import { loadFleetRows } from "../../store/fleet-rows.js";
 import { RealmsRepo } from "../../store/realms.repo.js";
 import { callAgent, type Fleet } from "../agents/fleet.js";
-import { clusterOfRealm } from "../clusters/cluster-statuses.js";
 import { toRealmDetail, toRealmSummary } from "./realm-views.js";
 
 const tag = "realms";
@@ -120,18 +120,20 @@ export function createRealmsRouter(options: RealmsRouterOptions): Router {
     if (!realm) throw new NotFoundError(`No realm named ${name}`);
     return realm;
   };
+  // Reads serve the stored desired state with each agent's last report (pushed every second),
+  // never a live call to an agent; the rows are reused until the store changes.
   const detail = async (name: string) => {
-    const realm = await findRealm(name);
-    const agent = await agents.findById(realm.agentId);
-    const cluster = (await clusterOfRealm(db)).get(realm.name) ?? null;
-    return toRealmDetail(realm, agent ?? undefined, cluster);
+    const rows = await loadFleetRows(db);
+    const realm = rows.realmsByName.get(name);
+    if (!realm) throw new NotFoundError(`No realm named ${name}`);
+    const cluster = rows.clusterOfRealm.get(realm.name) ?? null;
+    return toRealmDetail(realm, rows.agentsById.get(realm.agentId), cluster);
   };
 
   registry.mount(router, realmsRoutes.list, async () => {
-    const byId = new Map((await agents.list()).map((a) => [a.id, a]));
-    const clusters = await clusterOfRealm(db);
-    return (await realms.list()).map((r) =>
-      toRealmSummary(r, byId.get(r.agentId), clusters.get(r.name) ?? null),
+    const { realms, agentsById, clusterOfRealm } = await loadFleetRows(db);
+    return realms.map((r) =>
+      toRealmSummary(r, agentsById.get(r.agentId), clusterOfRealm.get(r.name) ?? null),
     );
   });
 
