@@ -12,6 +12,20 @@ const RealmPage = lazy(() =>
 const ClustersPage = lazy(() =>
   import("../features/clusters/ClustersPage").then((m) => ({ default: m.ClustersPage })),
 );
+const ClusterPage = lazy(() =>
+  import("../features/clusters/ClusterPage").then((m) => ({ default: m.ClusterPage })),
+);
+const HealthDashboardPage = lazy(() =>
+  import("../features/health/HealthDashboardPage").then((m) => ({
+    default: m.HealthDashboardPage,
+  })),
+);
+const AuditPage = lazy(() =>
+  import("../features/audit/AuditPage").then((m) => ({ default: m.AuditPage })),
+);
+const UsersPage = lazy(() =>
+  import("../features/users/UsersPage").then((m) => ({ default: m.UsersPage })),
+);
 const KeystoresPage = lazy(() =>
   import("../features/keystores/KeystoresPage").then((m) => ({ default: m.KeystoresPage })),
 );
@@ -27,7 +41,11 @@ export function createRouter() {
         { path: "realms/:realm", element: <Navigate to="status" replace /> },
         { path: "realms/:realm/:tab/*", element: <RealmPage /> },
         { path: "clusters", element: <ClustersPage /> },
+        { path: "clusters/:cluster", element: <ClusterPage /> },
+        { path: "health", element: <HealthDashboardPage /> },
         { path: "keystores", element: <KeystoresPage /> },
+        { path: "audit", element: <AuditPage /> },
+        { path: "users", element: <UsersPage /> },
         { path: "*", element: <Navigate to="/" replace /> },
       ],
     },

@@ -2,15 +2,19 @@ import { TreeView, type TreeViewDataItem } from "@patternfly/react-core";
 import { useLocation, useNavigate } from "react-router";
 import { useUiStore } from "../../stores/ui-store";
 import { useRealmsQuery } from "../realms/realms.queries";
+import { useHasRole } from "../session/session.queries";
 
-/** The Enterprise Manager tree: Enterprise > Realms > each realm, Clusters, Keystores. */
+/**
+ * The Enterprise Manager tree: Enterprise > Realms > each realm, Clusters > each cluster,
+ * Health, Keystores, Audit log and (for admins) Users.
+ */
 export function EnterpriseTree() {
   const realms = useRealmsQuery();
   const navigate = useNavigate();
   const { pathname } = useLocation();
   const expanded = useUiStore((s) => s.expanded);
   const toggleExpanded = useUiStore((s) => s.toggleExpanded);
-  const selectNode = useUiStore((s) => s.selectNode);
+  const isAdmin = useHasRole("admin");
 
   const clusterNames = [
     ...new Set((realms.data ?? []).flatMap((r) => (r.cluster ? [r.cluster] : []))),
@@ -33,12 +37,20 @@ export function EnterpriseTree() {
         {
           id: "/clusters",
           name: "Clusters",
-          defaultExpanded: expanded.includes("clusters"),
+          defaultExpanded: expanded.includes("/clusters"),
           ...(clusterNames.length > 0
-            ? { children: clusterNames.map((c) => ({ id: `/clusters#${c}`, name: c })) }
+            ? {
+                children: clusterNames.map((c) => ({
+                  id: `/clusters/${encodeURIComponent(c)}`,
+                  name: c,
+                })),
+              }
             : {}),
         },
+        { id: "/health", name: "Health" },
         { id: "/keystores", name: "Keystores" },
+        { id: "/audit", name: "Audit log" },
+        ...(isAdmin ? [{ id: "/users", name: "Users" }] : []),
       ],
     },
   ];
@@ -55,19 +67,7 @@ export function EnterpriseTree() {
       onSelect={(_e, item) => {
         const id = item.id ?? "/";
         if (id === "realms") return;
-        if (id.startsWith("/realms/")) {
-          selectNode({ kind: "realm", realm: decodeURIComponent(id.slice(8)) });
-          navigate(`${id}/status`);
-        } else {
-          selectNode(
-            id === "/keystores"
-              ? { kind: "keystores" }
-              : id.startsWith("/clusters")
-                ? { kind: "clusters" }
-                : { kind: "enterprise" },
-          );
-          navigate(id.split("#")[0] ?? "/");
-        }
+        navigate(id.startsWith("/realms/") ? `${id}/status` : id);
       }}
     />
   );

@@ -1,0 +1,10 @@
+import { PageSection, Title } from "@patternfly/react-core";
+
+/** Placeholder: filled in by the console issue's next increment. */
+export function AuditPage() {
+  return (
+    <PageSection>
+      <Title headingLevel="h1">Audit log</Title>
+    </PageSection>
+  );
+}

@@ -1,0 +1,10 @@
+import { PageSection, Title } from "@patternfly/react-core";
+
+/** Placeholder: filled in by the console issue's next increment. */
+export function UsersPage() {
+  return (
+    <PageSection>
+      <Title headingLevel="h1">Users</Title>
+    </PageSection>
+  );
+}
