@@ -41,6 +41,22 @@ describe("keysForEvent", () => {
         action: "create",
         name: "x",
       }),
-    ).toEqual([["realms"]]);
+    ).toEqual([["realms"], ["health"]]);
+  });
+
+  it("refreshes the cluster's status and the dashboard when a cluster's health changes", () => {
+    const keys = keysForEvent({
+      type: "cluster.status",
+      at,
+      cluster: "demo",
+      status: "Degraded",
+      previous: "Active",
+      master: "realm-b",
+      connectedServers: 2,
+      disconnectedServers: 1,
+      members: [{ realm: "realm-a", state: "disconnected" }],
+    });
+    expect(keys).toContainEqual(["clusters", "demo", "status"]);
+    expect(keys).toContainEqual(["health"]);
   });
 });

@@ -9,6 +9,7 @@ const EVENT_TYPES: ManagerEvent["type"][] = [
   "agent.connection",
   "agent.drift",
   "config.changed",
+  "cluster.status",
 ];
 
 /**
