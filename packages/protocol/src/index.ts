@@ -23,3 +23,4 @@ export * from "./rest/pki.js";
 export * from "./rest/realms.js";
 export * from "./rest/session.js";
 export * from "./rest/users.js";
+export * from "./rest/wizards.js";

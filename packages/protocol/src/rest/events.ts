@@ -2,6 +2,7 @@ import { z } from "zod";
 import { InterfaceStateSchema } from "../realm/status.js";
 import { ClusterHealthSchema } from "./clusters.js";
 import { RealmStateSchema } from "./realms.js";
+import { WizardKindSchema, WizardStateSchema } from "./wizards.js";
 
 /**
  * What GET /api/v1/events streams (Server-Sent Events). Each message's `event:` field is the
@@ -60,6 +61,17 @@ export const ManagerEventSchema = z.discriminatedUnion("type", [
     connectedServers: z.number().int(),
     disconnectedServers: z.number().int(),
     members: z.array(z.object({ realm: z.string(), state: z.string() })),
+  }),
+  z.object({
+    /** A wizard changed state or one of its steps changed status (GET /api/v1/wizards/{id}). */
+    type: z.literal("wizard.progress"),
+    at: z.iso.datetime(),
+    id: z.string(),
+    kind: WizardKindSchema,
+    cluster: z.string(),
+    state: WizardStateSchema,
+    /** The step that changed, if one. */
+    step: z.string().nullable(),
   }),
 ]);
 export type ManagerEvent = z.infer<typeof ManagerEventSchema>;

@@ -4,6 +4,7 @@ import { clusterKeys } from "../clusters/clusters.keys";
 import { healthKeys } from "../health/health.keys";
 import { interfaceKeys } from "../interfaces/interfaces.keys";
 import { realmKeys } from "../realms/realms.keys";
+import { wizardKeys } from "../wizards/wizards.keys";
 
 /** The cached queries a live event makes stale; the SSE hook invalidates exactly these. */
 export function keysForEvent(event: ManagerEvent): QueryKey[] {
@@ -39,6 +40,8 @@ export function keysForEvent(event: ManagerEvent): QueryKey[] {
         realmKeys.list(),
         healthKeys.all,
       ];
+    case "wizard.progress":
+      return [wizardKeys.list(), wizardKeys.detail(event.id)];
     default:
       return [];
   }

@@ -10,6 +10,7 @@ const EVENT_TYPES: ManagerEvent["type"][] = [
   "agent.drift",
   "config.changed",
   "cluster.status",
+  "wizard.progress",
 ];
 
 /**
