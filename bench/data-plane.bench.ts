@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "conclave-bench-"));
   const stops: (() => Promise<void>)[] = [];
   try {
-    const certs = makeLoopbackCertificates(dir);
+    const certs = await makeLoopbackCertificates(dir);
     const transports: Transport[] = [await rawTcpTransport()];
     const realm = await startBenchRealm(dir, certs);
     stops.push(realm.stop);

@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeCa, makeLeaf, makePkcs12 } from "@conclave/pki/test-support";
 
 export interface ServerKeystore {
   /** PKCS#12 with the server key and its chain. */
@@ -16,85 +16,15 @@ export interface ServerKeystore {
  * A private CA and a server certificate for IP:127.0.0.1, made with the openssl CLI as an
  * operator would, exported as a PKCS#12 for upload through the browser.
  */
-export function makeServerKeystore(password: string): ServerKeystore {
+export async function makeServerKeystore(password: string): Promise<ServerKeystore> {
   const dir = mkdtempSync(join(tmpdir(), "conclave-e2e-pki-"));
-  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "365",
-    "-subj",
-    "/CN=Conclave e2e CA",
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign",
-  );
-  openssl(
-    "req",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    "server.key",
-    "-out",
-    "server.csr",
-    "-subj",
-    "/CN=127.0.0.1",
-  );
-  writeFileSync(
-    join(dir, "server.ext"),
-    "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=critical,digitalSignature\n",
-  );
-  openssl(
-    "x509",
-    "-req",
-    "-in",
-    "server.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-out",
-    "server.pem",
-    "-days",
-    "365",
-    "-extfile",
-    "server.ext",
-  );
-  openssl(
-    "pkcs12",
-    "-export",
-    "-inkey",
-    "server.key",
-    "-in",
-    "server.pem",
-    "-certfile",
-    "ca.pem",
-    "-name",
-    "server",
-    "-out",
-    "server.p12",
-    "-passout",
-    `pass:${password}`,
-  );
-  return {
-    p12: join(dir, "server.p12"),
-    password,
-    caPem: readFileSync(join(dir, "ca.pem"), "utf8"),
-    dir,
-  };
+  const ca = await makeCa(dir, "Conclave e2e CA", 365);
+  const server = await makeLeaf(dir, ca, "server", {
+    commonName: "127.0.0.1",
+    sans: ["IP:127.0.0.1"],
+    usage: "both",
+    days: 365,
+  });
+  const p12 = await makePkcs12(dir, server, ca, "server.p12", password, "server");
+  return { p12, password, caPem: ca.certPem, dir };
 }

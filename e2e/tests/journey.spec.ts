@@ -1,33 +1,9 @@
 import { connect } from "node:tls";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { expectNoSeriousA11yIssues } from "../support/axe";
+import { csrfToken, logIn, openInterfaces, openTreeNode, shot } from "../support/console";
 import { ADMIN_PASSWORD, demo } from "../support/demo";
 import { makeServerKeystore } from "../support/pki";
-
-const SHOTS = `${import.meta.dirname}/../../test-results/e2e/screenshots`;
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-async function logIn(page: Page, username: string, password: string) {
-  await page.goto(demo().url);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("heading", { name: "Enterprise" })).toBeVisible();
-}
-
-/** Opens a realm from the Enterprise tree, then its Comms > Interfaces tab. */
-async function openInterfaces(page: Page, realm: string) {
-  await page
-    .getByRole("navigation", { name: "Enterprise navigation" })
-    .getByRole("button", { name: realm })
-    .click();
-  await expect(page.getByRole("heading", { name: realm })).toBeVisible();
-  await page.getByRole("tab", { name: "Comms" }).click();
-  await expect(page.getByRole("grid", { name: `Interfaces of ${realm}` })).toBeVisible();
-}
 
 /** The TLS port the journey adds: a free one next to the demo realms' ports. */
 const tlsPort = () => demo().basePort + 1;
@@ -35,7 +11,7 @@ const tlsPort = () => demo().basePort + 1;
 test("operator journey: log in, add an nsps interface with an uploaded keystore, see it Running", async ({
   page,
 }) => {
-  const keystore = makeServerKeystore("e2e keystore pass");
+  const keystore = await makeServerKeystore("e2e keystore pass");
 
   await page.goto(demo().url);
   await expect(page.getByRole("button", { name: "Log in" })).toBeVisible();
@@ -53,10 +29,7 @@ test("operator journey: log in, add an nsps interface with an uploaded keystore,
   await shot(page, "02-enterprise");
   await expectNoSeriousA11yIssues(page, "enterprise");
 
-  await page
-    .getByRole("navigation", { name: "Enterprise navigation" })
-    .getByRole("button", { name: "realm-a" })
-    .click();
+  await openTreeNode(page, "realm-a");
   await expect(page.getByText("Uptime")).toBeVisible();
   await shot(page, "03-realm-status");
   await expectNoSeriousA11yIssues(page, "realm status");
@@ -111,12 +84,9 @@ test("operator journey: log in, add an nsps interface with an uploaded keystore,
 test("keystores: entries of an upload, and a clear error for a wrong password", async ({
   page,
 }) => {
-  const keystore = makeServerKeystore("another keystore pass");
+  const keystore = await makeServerKeystore("another keystore pass");
   await logIn(page, "admin", ADMIN_PASSWORD);
-  await page
-    .getByRole("navigation", { name: "Enterprise navigation" })
-    .getByRole("button", { name: "Keystores" })
-    .click();
+  await openTreeNode(page, "Keystores");
   await expect(page.getByRole("heading", { name: "Keystores" })).toBeVisible();
 
   await page.getByRole("button", { name: "Upload keystore" }).click();
@@ -153,10 +123,9 @@ test("live updates: an interface stopped elsewhere shows Stopped without a reloa
   await expect(row).toContainText("Running");
 
   // Another operator (a script with the same session here) stops it through the API.
-  const session = await (await page.request.get(`${demo().url}/api/v1/session`)).json();
   const stopped = await page.request.post(
     `${demo().url}/api/v1/realms/realm-b/interfaces/nsp0/stop`,
-    { headers: { "x-csrf-token": session.csrfToken } },
+    { headers: { "x-csrf-token": await csrfToken(page) } },
   );
   expect(stopped.status()).toBe(200);
   await expect(row).toContainText("Stopped");
@@ -168,9 +137,8 @@ test("a viewer sees no edit buttons, and logging out returns to the login page",
   page,
 }) => {
   await logIn(page, "admin", ADMIN_PASSWORD);
-  const session = await (await page.request.get(`${demo().url}/api/v1/session`)).json();
   const created = await page.request.post(`${demo().url}/api/v1/users`, {
-    headers: { "x-csrf-token": session.csrfToken },
+    headers: { "x-csrf-token": await csrfToken(page) },
     data: { username: "watcher", password: "watcher passphrase", role: "viewer" },
   });
   expect(created.status()).toBe(201);

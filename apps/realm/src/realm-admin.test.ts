@@ -1,9 +1,9 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { makeCa, makeLeaf, makePkcs12 } from "@conclave/pki/test-support";
 import { RealmConfigSchema } from "@conclave/protocol";
 import { type RealmAdminError, RealmClient } from "@conclave/realm-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf, makePkcs12 } from "./test-support/openssl-pki.js";
 import {
   cleanUp,
   type RealmProcess,

@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from "node:crypto";
 import { copyFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { makeCa, makeLeaf } from "@conclave/pki/test-support";
 import { RealmClient } from "@conclave/realm-client";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { TestCluster, waitFor } from "./test-support/cluster-fixture.js";
 import { Collector, LoadPublisher } from "./test-support/cluster-load.js";
-import { makeCa, makeLeaf } from "./test-support/openssl-pki.js";
 import { cleanUp, startRealm, tempDir } from "./test-support/realm-process.js";
 
 const FAST = ["--fsync", "never"];

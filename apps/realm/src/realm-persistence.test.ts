@@ -1,7 +1,7 @@
+import { makeCa, makeLeaf, makePkcs12 } from "@conclave/pki/test-support";
 import type { RealmConfigInput } from "@conclave/protocol";
 import { RealmClient, type RealmEvent } from "@conclave/realm-client";
 import { afterAll, describe, expect, it } from "vitest";
-import { makeCa, makeLeaf, makePkcs12 } from "./test-support/openssl-pki.js";
 import { cleanUp, startRealm, tempDir } from "./test-support/realm-process.js";
 
 const EVENTS = 10_000;

@@ -1,14 +1,8 @@
 import { copyFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { fingerprint, type Issued, makeCa, makeLeaf, makePkcs12 } from "@conclave/pki/test-support";
 import { RealmClient, type RealmEvent } from "@conclave/realm-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  fingerprint,
-  type Issued,
-  makeCa,
-  makeLeaf,
-  makePkcs12,
-} from "./test-support/openssl-pki.js";
 import { cleanUp, type RealmProcess, startRealm, tempDir } from "./test-support/realm-process.js";
 
 afterAll(cleanUp);

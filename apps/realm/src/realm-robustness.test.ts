@@ -1,11 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import { makeCa, makeLeaf, makePkcs12 } from "@conclave/pki/test-support";
 import { PROTOCOL_VERSION } from "@conclave/protocol";
 import { type RealmAdminError, RealmClient } from "@conclave/realm-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { makeCa, makeLeaf, makePkcs12 } from "./test-support/openssl-pki.js";
 import { RawNspConnection } from "./test-support/raw-frames.js";
 import { cleanUp, type RealmProcess, startRealm, tempDir } from "./test-support/realm-process.js";
 

@@ -2,15 +2,9 @@ import { execFile, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import { fingerprint, type Issued, makeCa, makeLeaf, makePkcs12 } from "@conclave/pki/test-support";
 import { RealmClient } from "@conclave/realm-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  fingerprint,
-  type Issued,
-  makeCa,
-  makeLeaf,
-  makePkcs12,
-} from "./test-support/openssl-pki.js";
 import { cleanUp, type RealmProcess, startRealm, tempDir } from "./test-support/realm-process.js";
 
 const execFileAsync = promisify(execFile);
@@ -52,8 +46,8 @@ describe("nsps interfaces (TLS from the Certificates tab)", () => {
     ca = await makeCa(dir, "test-ca");
     const rogueCa = await makeCa(dir, "rogue-ca");
     server = await makeLeaf(dir, ca, "realm-server");
-    client = await makeLeaf(dir, ca, "good-client", "client");
-    rogueClient = await makeLeaf(dir, rogueCa, "rogue-client", "client");
+    client = await makeLeaf(dir, ca, "good-client", { usage: "client" });
+    rogueClient = await makeLeaf(dir, rogueCa, "rogue-client", { usage: "client" });
     const keyStore = await makePkcs12(dir, server, ca, "server.p12", "s3cret-pass", "realm");
     // A PEM trust store holding the CA that signs client certificates.
     const trustStore = path.join(dir, "trust.pem");

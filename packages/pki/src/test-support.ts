@@ -86,3 +86,4 @@ export function seededRandom(seed: number): () => number {
 export function opensslFingerprint(output: string): string {
   return /Fingerprint=([0-9A-F:]+)/.exec(output)?.[1] ?? "";
 }
+export * from "./openssl-pki.js";

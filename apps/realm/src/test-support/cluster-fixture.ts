@@ -18,7 +18,7 @@ export function freePort(): Promise<number> {
 
 /** Polls `probe` until it returns a value (not undefined/false) or the time is up. */
 export async function waitFor<T>(
-  what: string,
+  what: string | (() => string),
   probe: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 20_000,
   intervalMs = 50,
@@ -34,7 +34,7 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline) {
       throw new Error(
-        `${what} did not happen within ${timeoutMs} ms${lastError ? `: ${lastError}` : ""}`,
+        `${typeof what === "string" ? what : what()} did not happen within ${timeoutMs} ms${lastError ? `: ${lastError}` : ""}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
@@ -164,10 +164,19 @@ export class TestCluster {
    * connected and not recovering); returns the master's name.
    */
   async waitForMaster(names = [...this.members.keys()], timeoutMs = 20_000): Promise<string> {
+    // The last statuses seen go into the timeout message: an election that never settles is
+    // otherwise impossible to diagnose after the fact.
+    let last = "no status read yet";
     return waitFor(
-      `a master agreed by ${names.join(", ")}`,
+      () => `a master agreed by ${names.join(", ")} (last seen: ${last})`,
       async () => {
         const statuses = await this.statuses(names);
+        last = statuses
+          .map(
+            (s, i) =>
+              `${names[i]} ${s.role} term ${s.term} master ${s.master ?? "none"}${s.recovering ? " recovering" : ""} [${s.members.map((m) => `${m.name}:${m.state}`).join(" ")}] links [${s.links.map((l) => `${l.peer}/${l.direction}/${l.state}`).join(" ")}]`,
+          )
+          .join("; ");
         const masters = new Set(statuses.map((s) => s.master));
         if (masters.size !== 1) return undefined;
         const [master] = masters;

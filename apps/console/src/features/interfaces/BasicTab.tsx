@@ -1,16 +1,10 @@
 import { InterfaceProtocolSchema } from "@conclave/protocol";
-import {
-  Checkbox,
-  FormGroup,
-  FormHelperText,
-  FormSelect,
-  FormSelectOption,
-  HelperText,
-  HelperTextItem,
-  TextInput,
-} from "@patternfly/react-core";
-import { type Control, Controller, type FieldErrors } from "react-hook-form";
-import { FieldError } from "../../components/FieldError";
+import { Checkbox } from "@patternfly/react-core";
+import type { Control, FieldErrors } from "react-hook-form";
+import { CheckboxField } from "../../components/CheckboxField";
+import { ReadOnlyField } from "../../components/ReadOnlyField";
+import { SelectField } from "../../components/SelectField";
+import { TextField } from "../../components/TextField";
 import type { InterfaceFormValues } from "./interface-form";
 
 export interface BasicTabProps {
@@ -27,125 +21,71 @@ const PROTOCOL_NAMES: Record<string, string> = {
   nhps: "nhps — HTTPS/WSS",
 };
 
+const PROTOCOL_OPTIONS = InterfaceProtocolSchema.options.map((p) => ({
+  value: p,
+  label: PROTOCOL_NAMES[p] ?? p,
+}));
+
+const SET_BY_REALM = "Set by the realm; not editable through the manager yet.";
+
 /** Basic tab: the interface fields with Universal Messaging's names. */
 export function BasicTab({ control, errors, isEdit }: BasicTabProps) {
   return (
     <>
-      <Controller
+      <TextField
         control={control}
         name="alias"
-        render={({ field }) => (
-          <FormGroup label="Adapter alias" isRequired fieldId="iface-alias">
-            <TextInput
-              id="iface-alias"
-              value={field.value}
-              onChange={(_e, value) => field.onChange(value)}
-              onBlur={field.onBlur}
-              isDisabled={isEdit}
-              validated={errors.alias ? "error" : "default"}
-            />
-            <FieldError message={errors.alias?.message} />
-          </FormGroup>
-        )}
+        label="Adapter alias"
+        id="iface-alias"
+        isRequired
+        isDisabled={isEdit}
+        error={errors.alias?.message}
       />
-      <Controller
+      <SelectField
         control={control}
         name="protocol"
-        render={({ field }) => (
-          <FormGroup label="Protocol" isRequired fieldId="iface-protocol">
-            <FormSelect
-              id="iface-protocol"
-              value={field.value}
-              onChange={(_e, value) => field.onChange(value)}
-            >
-              {InterfaceProtocolSchema.options.map((p) => (
-                <FormSelectOption key={p} value={p} label={PROTOCOL_NAMES[p] ?? p} />
-              ))}
-            </FormSelect>
-          </FormGroup>
-        )}
+        label="Protocol"
+        id="iface-protocol"
+        isRequired
+        options={PROTOCOL_OPTIONS}
       />
-      <Controller
+      <TextField
         control={control}
         name="bindAddress"
-        render={({ field }) => (
-          <FormGroup label="Bind address" isRequired fieldId="iface-bind">
-            <TextInput
-              id="iface-bind"
-              value={field.value}
-              onChange={(_e, value) => field.onChange(value)}
-              onBlur={field.onBlur}
-              validated={errors.bindAddress ? "error" : "default"}
-            />
-            <FieldError message={errors.bindAddress?.message} />
-          </FormGroup>
-        )}
+        label="Bind address"
+        id="iface-bind"
+        isRequired
+        error={errors.bindAddress?.message}
       />
-      <Controller
+      <TextField
         control={control}
         name="port"
-        render={({ field }) => (
-          <FormGroup label="Port" isRequired fieldId="iface-port">
-            <TextInput
-              id="iface-port"
-              type="number"
-              value={field.value}
-              onChange={(_e, value) => field.onChange(value)}
-              onBlur={field.onBlur}
-              validated={errors.port ? "error" : "default"}
-            />
-            <FieldError message={errors.port?.message} />
-          </FormGroup>
-        )}
+        label="Port"
+        id="iface-port"
+        type="number"
+        isRequired
+        error={errors.port?.message}
       />
-      <Controller
+      <CheckboxField
         control={control}
         name="autostart"
-        render={({ field }) => (
-          <Checkbox
-            id="iface-autostart"
-            label="Autostart Interface"
-            isChecked={field.value}
-            onChange={(_e, checked) => field.onChange(checked)}
-          />
-        )}
+        label="Autostart Interface"
+        id="iface-autostart"
       />
-      <Controller
+      <CheckboxField
         control={control}
         name="allowInterRealm"
-        render={({ field }) => (
-          <Checkbox
-            id="iface-interrealm"
-            label="Allow for InterRealm"
-            isChecked={field.value}
-            onChange={(_e, checked) => field.onChange(checked)}
-          />
-        )}
+        label="Allow for InterRealm"
+        id="iface-interrealm"
       />
-      <Controller
+      <CheckboxField
         control={control}
         name="allowClientConnections"
-        render={({ field }) => (
-          <Checkbox
-            id="iface-clients"
-            label="Allow Client Connections"
-            isChecked={field.value}
-            onChange={(_e, checked) => field.onChange(checked)}
-          />
-        )}
+        label="Allow Client Connections"
+        id="iface-clients"
       />
-      <RealmDefaultFields />
-    </>
-  );
-}
-
-/**
- * Fields operators know from Enterprise Manager whose values the realm sets itself; the REST API
- * does not take them yet, so they are shown read-only rather than silently dropped.
- */
-function RealmDefaultFields() {
-  return (
-    <>
+      {/* Fields operators know from Enterprise Manager whose values the realm sets itself; the
+          REST API does not take them yet, so they are shown read-only rather than dropped. */}
       <Checkbox
         id="iface-advertise"
         label="Advertise Interface"
@@ -153,22 +93,19 @@ function RealmDefaultFields() {
         isDisabled
         description="Always advertised to clients."
       />
-      {[
-        ["iface-backlog", "Backlog", "OS default"],
-        ["iface-accept-threads", "Accept Threads", "1 (event loop)"],
-        ["iface-auth-time", "Auth Time", "Realm default"],
-      ].map(([id, label, value]) => (
-        <FormGroup key={id} label={label} fieldId={id}>
-          <TextInput id={id} value={value} isDisabled />
-          <FormHelperText>
-            <HelperText>
-              <HelperTextItem>
-                Set by the realm; not editable through the manager yet.
-              </HelperTextItem>
-            </HelperText>
-          </FormHelperText>
-        </FormGroup>
-      ))}
+      <ReadOnlyField id="iface-backlog" label="Backlog" value="OS default" note={SET_BY_REALM} />
+      <ReadOnlyField
+        id="iface-accept-threads"
+        label="Accept Threads"
+        value="1 (event loop)"
+        note={SET_BY_REALM}
+      />
+      <ReadOnlyField
+        id="iface-auth-time"
+        label="Auth Time"
+        value="Realm default"
+        note={SET_BY_REALM}
+      />
     </>
   );
 }

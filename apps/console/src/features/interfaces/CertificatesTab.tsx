@@ -1,18 +1,10 @@
 import { TLS_PROTOCOLS, type TlsProtocol } from "@conclave/protocol";
-import {
-  Alert,
-  Checkbox,
-  ExpandableSection,
-  FormGroup,
-  FormHelperText,
-  FormSelect,
-  FormSelectOption,
-  HelperText,
-  HelperTextItem,
-  TextInput,
-} from "@patternfly/react-core";
+import { Alert, Checkbox, ExpandableSection, FormGroup } from "@patternfly/react-core";
 import { type Control, Controller, type FieldErrors, useWatch } from "react-hook-form";
+import { CheckboxField } from "../../components/CheckboxField";
 import { FieldError } from "../../components/FieldError";
+import { ReadOnlyField } from "../../components/ReadOnlyField";
+import { SelectField } from "../../components/SelectField";
 import { KeystoreUploadForm } from "../keystores/KeystoreUploadForm";
 import {
   useKeystoreChecksQuery,
@@ -39,32 +31,19 @@ export function CertificatesTab({ control, errors, setValue }: CertificatesTabPr
   });
   const keystore = useKeystoreQuery(keystoreId || undefined);
   const keyEntries = keystore.data?.entries.filter((e) => e.kind === "privateKey") ?? [];
-  const stores = keystores.data?.items ?? [];
+  const storeOptions = (keystores.data?.items ?? []).map((s) => ({ value: s.id, label: s.name }));
 
   return (
     <>
-      <Controller
+      <SelectField
         control={control}
         name="keystoreId"
-        render={({ field }) => (
-          <FormGroup label="Key store" isRequired fieldId="iface-keystore">
-            <FormSelect
-              id="iface-keystore"
-              value={field.value}
-              validated={errors.keystoreId ? "error" : "default"}
-              onChange={(_e, value) => {
-                field.onChange(value);
-                setValue("keyAlias", "");
-              }}
-            >
-              <FormSelectOption value="" label="Choose a key store…" />
-              {stores.map((s) => (
-                <FormSelectOption key={s.id} value={s.id} label={s.name} />
-              ))}
-            </FormSelect>
-            <FieldError message={errors.keystoreId?.message} />
-          </FormGroup>
-        )}
+        label="Key store"
+        id="iface-keystore"
+        isRequired
+        options={[{ value: "", label: "Choose a key store…" }, ...storeOptions]}
+        error={errors.keystoreId?.message}
+        onChanged={() => setValue("keyAlias", "")}
       />
       <ExpandableSection toggleText="Upload a key store" isIndented>
         <KeystoreUploadForm
@@ -78,44 +57,25 @@ export function CertificatesTab({ control, errors, setValue }: CertificatesTabPr
           }}
         />
       </ExpandableSection>
-      <Controller
+      <SelectField
         control={control}
         name="keyAlias"
-        render={({ field }) => (
-          <FormGroup label="Certificate alias" fieldId="iface-key-alias">
-            <FormSelect
-              id="iface-key-alias"
-              value={field.value}
-              onChange={(_e, value) => field.onChange(value)}
-              isDisabled={!keystoreId}
-            >
-              <FormSelectOption value="" label="The store's only key entry" />
-              {keyEntries.map((e) => (
-                <FormSelectOption key={e.alias} value={e.alias} label={e.alias} />
-              ))}
-            </FormSelect>
-            <FieldError message={errors.keyAlias?.message} />
-          </FormGroup>
-        )}
+        label="Certificate alias"
+        id="iface-key-alias"
+        isDisabled={!keystoreId}
+        options={[
+          { value: "", label: "The store's only key entry" },
+          ...keyEntries.map((e) => ({ value: e.alias, label: e.alias })),
+        ]}
+        error={errors.keyAlias?.message}
       />
       <CoverageWarning keystoreId={keystoreId} keyAlias={keyAlias} bindAddress={bindAddress} />
-      <Controller
+      <SelectField
         control={control}
         name="truststoreId"
-        render={({ field }) => (
-          <FormGroup label="Trust store" fieldId="iface-truststore">
-            <FormSelect
-              id="iface-truststore"
-              value={field.value}
-              onChange={(_e, value) => field.onChange(value)}
-            >
-              <FormSelectOption value="" label="None" />
-              {stores.map((s) => (
-                <FormSelectOption key={s.id} value={s.id} label={s.name} />
-              ))}
-            </FormSelect>
-          </FormGroup>
-        )}
+        label="Trust store"
+        id="iface-truststore"
+        options={[{ value: "", label: "None" }, ...storeOptions]}
       />
       <ExpandableSection toggleText="Upload a trust store" isIndented>
         <KeystoreUploadForm
@@ -126,17 +86,11 @@ export function CertificatesTab({ control, errors, setValue }: CertificatesTabPr
           onUploaded={(store) => setValue("truststoreId", store.id)}
         />
       </ExpandableSection>
-      <Controller
+      <CheckboxField
         control={control}
         name="enableClientCertValidation"
-        render={({ field }) => (
-          <Checkbox
-            id="iface-client-cert"
-            label="Enable Client Cert Validation"
-            isChecked={field.value}
-            onChange={(_e, checked) => field.onChange(checked)}
-          />
-        )}
+        label="Enable Client Cert Validation"
+        id="iface-client-cert"
       />
       <Controller
         control={control}
@@ -162,21 +116,18 @@ export function CertificatesTab({ control, errors, setValue }: CertificatesTabPr
           </FormGroup>
         )}
       />
-      {(
-        [
-          ["iface-ciphers", "Cipher suites", "Node's secure defaults for the chosen protocols"],
-          ["iface-crl", "CRL", "None"],
-        ] as const
-      ).map(([id, label, value]) => (
-        <FormGroup key={id} label={label} fieldId={id}>
-          <TextInput id={id} value={value} isDisabled />
-          <FormHelperText>
-            <HelperText>
-              <HelperTextItem>Not editable through the manager yet.</HelperTextItem>
-            </HelperText>
-          </FormHelperText>
-        </FormGroup>
-      ))}
+      <ReadOnlyField
+        id="iface-ciphers"
+        label="Cipher suites"
+        value="Node's secure defaults for the chosen protocols"
+        note="Not editable through the manager yet."
+      />
+      <ReadOnlyField
+        id="iface-crl"
+        label="CRL"
+        value="None"
+        note="Not editable through the manager yet."
+      />
     </>
   );
 }

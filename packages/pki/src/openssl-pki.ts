@@ -5,23 +5,32 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-/** Runs the openssl CLI (an independent peer for key material and TLS). */
+/**
+ * Key material made by the openssl CLI, an independent peer: tests and benchmarks that need a
+ * CA and certificates use these instead of the code they check. Every key is EC P-256, made at
+ * run time, so key generation stays fast and nothing secret is committed.
+ */
+
+/** Runs the openssl CLI in `cwd` and returns its standard output. */
 export async function openssl(args: string[], cwd: string): Promise<string> {
   const { stdout } = await run("openssl", args, { cwd });
   return stdout;
 }
 
-/** Paths of a key pair and its certificate, made by the openssl CLI. */
+/** Paths of a key pair and its certificate, with their PEM text. */
 export interface Issued {
   key: string;
   cert: string;
-  /** The certificate's PEM text. */
   certPem: string;
   keyPem: string;
 }
 
-/** A self-signed CA (EC P-256, to keep key generation fast). */
-export async function makeCa(dir: string, name: string): Promise<Issued> {
+async function issued(key: string, cert: string): Promise<Issued> {
+  return { key, cert, certPem: await readFile(cert, "utf8"), keyPem: await readFile(key, "utf8") };
+}
+
+/** A self-signed CA named `name`, valid for `days`. */
+export async function makeCa(dir: string, name: string, days = 30): Promise<Issued> {
   const key = path.join(dir, `${name}.key`);
   const cert = path.join(dir, `${name}.crt`);
   await openssl(
@@ -38,7 +47,7 @@ export async function makeCa(dir: string, name: string): Promise<Issued> {
       "-out",
       cert,
       "-days",
-      "30",
+      String(days),
       "-subj",
       `/CN=${name}`,
       "-addext",
@@ -48,16 +57,34 @@ export async function makeCa(dir: string, name: string): Promise<Issued> {
     ],
     dir,
   );
-  return { key, cert, certPem: await readFile(cert, "utf8"), keyPem: await readFile(key, "utf8") };
+  return issued(key, cert);
 }
 
-/** A leaf certificate signed by `ca`: a server certificate for 127.0.0.1, or a client one. */
+export interface LeafOptions {
+  /** server: serverAuth · client: clientAuth · both: what inter-realm links need. */
+  usage?: "server" | "client" | "both";
+  /** subjectAltName entries for server certificates; default IP:127.0.0.1 and DNS:localhost. */
+  sans?: string[];
+  /** Subject CN; default `name`. */
+  commonName?: string;
+  days?: number;
+}
+
+const EXTENDED_KEY_USAGE = {
+  server: "serverAuth",
+  client: "clientAuth",
+  both: "serverAuth,clientAuth",
+};
+
+/** A leaf certificate named `name`, signed by `ca`. */
 export async function makeLeaf(
   dir: string,
   ca: Issued,
   name: string,
-  usage: "server" | "client" = "server",
+  options: LeafOptions = {},
 ): Promise<Issued> {
+  const usage = options.usage ?? "server";
+  const sans = options.sans ?? ["IP:127.0.0.1", "DNS:localhost"];
   const key = path.join(dir, `${name}.key`);
   const csr = path.join(dir, `${name}.csr`);
   const cert = path.join(dir, `${name}.crt`);
@@ -76,16 +103,16 @@ export async function makeLeaf(
       "-out",
       csr,
       "-subj",
-      `/CN=${name}`,
+      `/CN=${options.commonName ?? name}`,
     ],
     dir,
   );
-  await writeFile(
-    ext,
-    usage === "server"
-      ? "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n"
-      : "extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n",
-  );
+  const extensions = [
+    ...(usage === "client" ? [] : [`subjectAltName=${sans.join(",")}`]),
+    `extendedKeyUsage=${EXTENDED_KEY_USAGE[usage]}`,
+    "keyUsage=critical,digitalSignature",
+  ];
+  await writeFile(ext, `${extensions.join("\n")}\n`);
   await openssl(
     [
       "x509",
@@ -100,13 +127,13 @@ export async function makeLeaf(
       "-out",
       cert,
       "-days",
-      "30",
+      String(options.days ?? 30),
       "-extfile",
       ext,
     ],
     dir,
   );
-  return { key, cert, certPem: await readFile(cert, "utf8"), keyPem: await readFile(key, "utf8") };
+  return issued(key, cert);
 }
 
 /** Bundles key, certificate and CA into a PKCS#12 key store with `password` and `alias`. */
@@ -144,5 +171,5 @@ export async function makePkcs12(
 /** SHA-256 fingerprint as Node prints it (AA:BB:…). */
 export async function fingerprint(certFile: string, dir: string): Promise<string> {
   const out = await openssl(["x509", "-in", certFile, "-noout", "-fingerprint", "-sha256"], dir);
-  return out.trim().split("=")[1]!;
+  return out.trim().split("=")[1] ?? "";
 }
