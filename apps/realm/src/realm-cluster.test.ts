@@ -26,8 +26,9 @@ async function collect(cluster: TestCluster, name: string, channel: string) {
 
 // Known flake, to be investigated: now and then three freshly started realms do not agree on a
 // master within 20 s on a loaded 2-core machine (seen 1 run in ~10). A retry starts a fresh
-// cluster; a real regression still fails every attempt.
-const CLUSTER_RETRIES = 2;
+// cluster; a real regression still fails every attempt. CONCLAVE_CLUSTER_RETRIES=0 shows every
+// failure (the timeout message lists what each realm saw).
+const CLUSTER_RETRIES = Number(process.env.CONCLAVE_CLUSTER_RETRIES ?? 2);
 
 describe("a three-realm cluster", { retry: CLUSTER_RETRIES }, () => {
   it("elects one master, fails over within 5 s of a kill -9, and the old master rejoins and recovers", async () => {
