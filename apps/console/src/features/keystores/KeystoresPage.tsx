@@ -1,6 +1,10 @@
 import {
   Alert,
   Button,
+  Drawer,
+  DrawerContent,
+  DrawerContentBody,
+  DrawerPanelContent,
   EmptyState,
   EmptyStateBody,
   Modal,
@@ -15,9 +19,15 @@ import {
 } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useState } from "react";
+import { PrivateCasSection } from "../pki/PrivateCasSection";
 import { useHasRole } from "../session/session.queries";
+import { DeployKeystoreModal } from "./DeployKeystoreModal";
 import { ExpiryLabel } from "./ExpiryLabel";
+import { GenerateKeyPairModal } from "./GenerateKeyPairModal";
+import { ImportTrustedCertificateModal } from "./ImportTrustedCertificateModal";
+import { KeystoreDownloadMenu } from "./KeystoreDownloadMenu";
 import { KeystoreEntriesTable } from "./KeystoreEntriesTable";
+import { KeystoreEntryDetails } from "./KeystoreEntryDetails";
 import { KeystoreUploadForm } from "./KeystoreUploadForm";
 import {
   useDeleteKeystoreMutation,
@@ -25,14 +35,27 @@ import {
   useKeystoresQuery,
 } from "./keystores.queries";
 
-/** Keystores and truststores kept by the manager: upload, inspect entries, delete. */
+type KeystoreDialog = "upload" | "trusted" | "keyPair" | "deploy";
+
+/**
+ * Keystores and truststores kept by the manager: upload, inspect entries and their chains,
+ * generate keys and have them signed, download, deploy to realms; and the private CAs.
+ */
 export function KeystoresPage() {
   const canEdit = useHasRole("operator");
   const list = useKeystoresQuery();
   const remove = useDeleteKeystoreMutation();
-  const [uploading, setUploading] = useState(false);
+  const [dialog, setDialog] = useState<KeystoreDialog | null>(null);
   const [selected, setSelected] = useState<string | undefined>();
+  const [selectedAlias, setSelectedAlias] = useState<string | undefined>();
   const detail = useKeystoreQuery(selected);
+  const store = detail.data?.id === selected ? detail.data : undefined;
+  // Looked up on every render, so the drawer closes when the entry is deleted or replaced.
+  const entry = store?.entries.find((e) => e.alias === selectedAlias);
+  const select = (id: string | undefined) => {
+    setSelected(id);
+    setSelectedAlias(undefined);
+  };
 
   return (
     <>
@@ -44,7 +67,7 @@ export function KeystoresPage() {
           <Toolbar>
             <ToolbarContent>
               <ToolbarItem>
-                <Button onClick={() => setUploading(true)}>Upload keystore</Button>
+                <Button onClick={() => setDialog("upload")}>Upload keystore</Button>
               </ToolbarItem>
             </ToolbarContent>
           </Toolbar>
@@ -74,7 +97,7 @@ export function KeystoresPage() {
               {list.data.items.map((store) => (
                 <Tr key={store.id} isRowSelected={store.id === selected}>
                   <Td dataLabel="Name">
-                    <Button variant="link" isInline onClick={() => setSelected(store.id)}>
+                    <Button variant="link" isInline onClick={() => select(store.id)}>
                       {store.name}
                     </Button>
                   </Td>
@@ -94,7 +117,7 @@ export function KeystoresPage() {
                         onClick={() => {
                           if (window.confirm(`Delete keystore ${store.name}?`)) {
                             remove.mutate(store.id);
-                            if (selected === store.id) setSelected(undefined);
+                            if (selected === store.id) select(undefined);
                           }
                         }}
                       >
@@ -109,15 +132,86 @@ export function KeystoresPage() {
         )}
         {remove.error && <Alert variant="danger" isInline title={remove.error.message} />}
       </PageSection>
-      {detail.data && (
+      {detail.error && (
         <PageSection>
-          <Title headingLevel="h2">{detail.data.name}</Title>
-          <KeystoreEntriesTable name={detail.data.name} entries={detail.data.entries} />
+          <Alert variant="danger" isInline title={detail.error.message} />
         </PageSection>
       )}
+      {store && (
+        <PageSection aria-label={`Keystore ${store.name}`}>
+          <Drawer isExpanded={Boolean(entry)} isInline>
+            <DrawerContent
+              panelContent={
+                <DrawerPanelContent widths={{ default: "width_50" }}>
+                  {entry && (
+                    <KeystoreEntryDetails
+                      key={`${store.id}/${entry.alias}`}
+                      keystoreId={store.id}
+                      entry={entry}
+                      canEdit={canEdit}
+                      onClose={() => setSelectedAlias(undefined)}
+                    />
+                  )}
+                </DrawerPanelContent>
+              }
+            >
+              <DrawerContentBody>
+                <Title headingLevel="h2">{store.name}</Title>
+                {canEdit && (
+                  <Toolbar>
+                    <ToolbarContent>
+                      <ToolbarItem>
+                        <Button variant="secondary" onClick={() => setDialog("trusted")}>
+                          Import trusted certificate
+                        </Button>
+                      </ToolbarItem>
+                      <ToolbarItem>
+                        <Button variant="secondary" onClick={() => setDialog("keyPair")}>
+                          Generate key pair
+                        </Button>
+                      </ToolbarItem>
+                      <ToolbarItem>
+                        <KeystoreDownloadMenu keystoreId={store.id} keystoreName={store.name} />
+                      </ToolbarItem>
+                      <ToolbarItem>
+                        <Button variant="secondary" onClick={() => setDialog("deploy")}>
+                          Deploy to realms
+                        </Button>
+                      </ToolbarItem>
+                    </ToolbarContent>
+                  </Toolbar>
+                )}
+                <KeystoreEntriesTable
+                  name={store.name}
+                  entries={store.entries}
+                  selectedAlias={entry?.alias}
+                  onSelect={setSelectedAlias}
+                />
+              </DrawerContentBody>
+            </DrawerContent>
+          </Drawer>
+          {dialog === "trusted" && (
+            <ImportTrustedCertificateModal keystoreId={store.id} onClose={() => setDialog(null)} />
+          )}
+          {dialog === "keyPair" && (
+            <GenerateKeyPairModal keystoreId={store.id} onClose={() => setDialog(null)} />
+          )}
+          {dialog === "deploy" && (
+            <DeployKeystoreModal
+              keystoreId={store.id}
+              keystoreName={store.name}
+              entries={store.entries}
+              onClose={() => setDialog(null)}
+            />
+          )}
+        </PageSection>
+      )}
+      <PageSection>
+        <PrivateCasSection />
+      </PageSection>
       <Modal
-        isOpen={uploading}
-        onClose={() => setUploading(false)}
+        isOpen={dialog === "upload"}
+        onClose={() => setDialog(null)}
         variant="medium"
         aria-labelledby="upload-keystore-title"
       >
@@ -126,8 +220,8 @@ export function KeystoresPage() {
           <KeystoreUploadForm
             showName
             onUploaded={(keystore) => {
-              setSelected(keystore.id);
-              setUploading(false);
+              select(keystore.id);
+              setDialog(null);
             }}
           />
         </ModalBody>

@@ -1,7 +1,14 @@
 import type {
+  Csr,
+  DeployKeystoreRequest,
+  GeneratedKeyPair,
+  GenerateKeyPairRequest,
+  ImportCaReplyRequest,
   Keystore,
   KeystoreChecks,
   KeystoreChecksQuery,
+  KeystoreDeployResultList,
+  KeystoreEntry,
   KeystoreList,
 } from "@conclave/protocol";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -75,5 +82,82 @@ export function useDeleteKeystoreMutation() {
       queryClient.removeQueries({ queryKey: keystoreKeys.detail(id) });
       return queryClient.invalidateQueries({ queryKey: keystoreKeys.list() });
     },
+  });
+}
+
+/** Invalidates what a change to one keystore's entries alters: its detail and the list counts. */
+function useRefreshKeystore() {
+  const queryClient = useQueryClient();
+  return (id: string) =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: keystoreKeys.detail(id) }),
+      queryClient.invalidateQueries({ queryKey: keystoreKeys.list() }),
+    ]);
+}
+
+export function useDeleteEntryMutation(id: string) {
+  const refresh = useRefreshKeystore();
+  return useMutation({
+    mutationFn: (alias: string) =>
+      api<void>(`/keystores/${seg(id)}/entries/${seg(alias)}`, { method: "DELETE" }),
+    onSuccess: () => refresh(id),
+  });
+}
+
+export interface ImportTrustedCertificateInput {
+  file: File;
+  alias?: string;
+}
+
+/** Imports a PEM or DER certificate as a trusted entry (multipart POST …/trusted-certificates). */
+export function useImportTrustedCertificateMutation(id: string) {
+  const refresh = useRefreshKeystore();
+  return useMutation({
+    mutationFn: (input: ImportTrustedCertificateInput) => {
+      const form = new FormData();
+      if (input.alias) form.set("alias", input.alias);
+      form.set("file", input.file, input.file.name);
+      return api<KeystoreEntry>(`/keystores/${seg(id)}/trusted-certificates`, {
+        method: "POST",
+        body: form,
+      });
+    },
+    onSuccess: () => refresh(id),
+  });
+}
+
+/** Generates a key pair; the answer carries the CSR to have signed. */
+export function useGenerateKeyPairMutation(id: string) {
+  const refresh = useRefreshKeystore();
+  return useMutation({
+    mutationFn: (body: GenerateKeyPairRequest) =>
+      api<GeneratedKeyPair>(`/keystores/${seg(id)}/key-pairs`, { method: "POST", body }),
+    onSuccess: () => refresh(id),
+  });
+}
+
+/** The CSR of a key entry: the one generated with it, or a renewal CSR for an uploaded key. */
+export function fetchEntryCsr(id: string, alias: string): Promise<Csr> {
+  return api<Csr>(`/keystores/${seg(id)}/entries/${seg(alias)}/csr`);
+}
+
+/** Imports the signed certificate (and its chain) into a key entry. */
+export function useImportCaReplyMutation(id: string) {
+  const refresh = useRefreshKeystore();
+  return useMutation({
+    mutationFn: ({ alias, body }: { alias: string; body: ImportCaReplyRequest }) =>
+      api<KeystoreEntry>(`/keystores/${seg(id)}/entries/${seg(alias)}/ca-reply`, {
+        method: "POST",
+        body,
+      }),
+    onSuccess: () => refresh(id),
+  });
+}
+
+/** Pushes the keystore's key to realms and reloads their TLS interfaces; one result per realm. */
+export function useDeployKeystoreMutation(id: string) {
+  return useMutation({
+    mutationFn: (body: DeployKeystoreRequest) =>
+      api<KeystoreDeployResultList>(`/keystores/${seg(id)}/deploy`, { method: "POST", body }),
   });
 }

@@ -1,0 +1,115 @@
+import {
+  Alert,
+  Button,
+  Form,
+  FormGroup,
+  FormSelect,
+  FormSelectOption,
+  Modal,
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  Spinner,
+  TextInput,
+} from "@patternfly/react-core";
+import { useId, useState } from "react";
+import { FieldError } from "../../components/FieldError";
+import { useCertificateAuthoritiesQuery, useIssueCertificateMutation } from "../pki/pki.queries";
+
+export interface SignWithCaModalProps {
+  keystoreId: string;
+  alias: string;
+  onClose: () => void;
+}
+
+/**
+ * Has a private CA sign a key entry's CSR and imports the reply, in one request (…/issue). For
+ * an entry that already holds a certificate this is a renewal with the same key.
+ */
+export function SignWithCaModal({ keystoreId, alias, onClose }: SignWithCaModalProps) {
+  const id = useId();
+  const cas = useCertificateAuthoritiesQuery();
+  const issue = useIssueCertificateMutation();
+  const [caId, setCaId] = useState("");
+  const [validityDays, setValidityDays] = useState("397");
+  const [errors, setErrors] = useState<{ caId?: string; validityDays?: string }>({});
+
+  const submit = () => {
+    const days = Number(validityDays);
+    const next = {
+      caId: caId ? undefined : "Choose a certificate authority",
+      validityDays:
+        Number.isInteger(days) && days >= 1 && days <= 3650
+          ? undefined
+          : "Validity is 1 to 3650 days",
+    };
+    setErrors(next);
+    if (next.caId || next.validityDays) return;
+    issue.mutate(
+      { caId, body: { keystoreId, alias, validityDays: days } },
+      { onSuccess: () => onClose() },
+    );
+  };
+
+  return (
+    <Modal isOpen onClose={onClose} variant="small" aria-labelledby={`${id}-title`}>
+      <ModalHeader title={`Sign ${alias} with a private CA`} labelId={`${id}-title`} />
+      <ModalBody>
+        {cas.isPending && <Spinner size="md" aria-label="Loading certificate authorities" />}
+        {cas.error && <Alert variant="danger" isInline title={cas.error.message} />}
+        {cas.data?.items.length === 0 && (
+          <Alert variant="info" isInline title="No private CA yet">
+            Create one under Private CAs on this page first.
+          </Alert>
+        )}
+        <Form
+          id={`${id}-form`}
+          onSubmit={(event) => {
+            event.preventDefault();
+            submit();
+          }}
+        >
+          <FormGroup label="Certificate authority" fieldId={`${id}-ca`} isRequired>
+            <FormSelect
+              id={`${id}-ca`}
+              value={caId}
+              validated={errors.caId ? "error" : "default"}
+              onChange={(_e, value) => setCaId(value)}
+            >
+              <FormSelectOption value="" label="Choose a CA…" />
+              {(cas.data?.items ?? []).map((ca) => (
+                <FormSelectOption key={ca.id} value={ca.id} label={`${ca.name} (${ca.subject})`} />
+              ))}
+            </FormSelect>
+            <FieldError message={errors.caId} />
+          </FormGroup>
+          <FormGroup label="Validity (days)" fieldId={`${id}-validity`}>
+            <TextInput
+              id={`${id}-validity`}
+              type="number"
+              min={1}
+              max={3650}
+              value={validityDays}
+              validated={errors.validityDays ? "error" : "default"}
+              onChange={(_e, value) => setValidityDays(value)}
+            />
+            <FieldError message={errors.validityDays} />
+          </FormGroup>
+          {issue.error && (
+            <Alert variant="danger" isInline title="The certificate was not issued">
+              {issue.error.message}
+            </Alert>
+          )}
+        </Form>
+      </ModalBody>
+      <ModalFooter>
+        <Button type="submit" form={`${id}-form`} isLoading={issue.isPending}>
+          Sign and import
+        </Button>
+        <Button variant="link" onClick={onClose}>
+          Cancel
+        </Button>
+      </ModalFooter>
+    </Modal>
+  );
+}
