@@ -8,6 +8,7 @@ import { keystoresCommands } from "./keystores.commands.js";
 import { pkiCommands } from "./pki.commands.js";
 import { realmsCommands } from "./realms.commands.js";
 import { sessionCommands } from "./session.commands.js";
+import { wizardCommands } from "./wizard.commands.js";
 
 /** Every command, in the order `conclave --help` lists them. */
 export const commands: readonly Command[] = [
@@ -20,4 +21,5 @@ export const commands: readonly Command[] = [
   ...clustersCommands,
   ...auditCommands,
   ...agentsCommands,
+  ...wizardCommands,
 ];

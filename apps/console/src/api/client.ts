@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly issues: InputIssue[] = [],
+    /** The whole `error.details` (e.g. a pre-flight 422's `findings`), for pages that show more. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -71,6 +73,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
       error?.code ?? "http_error",
       error?.message ?? `The manager answered ${res.status} ${res.statusText}`,
       error?.details?.issues ?? [],
+      error?.details ?? {},
     );
   }
   return data as T;
@@ -82,6 +85,55 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+export interface FetchedFile {
+  blob: Blob;
+  /** From Content-Disposition, else `fallbackName`. */
+  fileName: string;
+  headers: Headers;
+}
+
+export interface FetchFileOptions {
+  method?: "GET" | "POST";
+  /** JSON body of a POST; it may hold a password, so it is sent once and not kept. */
+  body?: unknown;
+  query?: Record<string, string>;
+  fallbackName: string;
+}
+
+/**
+ * Fetches a file route of /api/v1 (keystore and CA certificate downloads answer the file, not
+ * JSON, so `api()` cannot read them). A failure still answers JSON and becomes an ApiError.
+ */
+export async function apiFile(path: string, options: FetchFileOptions): Promise<FetchedFile> {
+  const method = options.method ?? "GET";
+  const headers: Record<string, string> = {};
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
+  const query = new URLSearchParams(options.query ?? {});
+  const res = await fetch(`/api/v1${path}${query.size > 0 ? `?${query}` : ""}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    credentials: "same-origin",
+  });
+  if (!res.ok) {
+    let error: Partial<ApiErrorResponse["error"]> | undefined;
+    try {
+      error = ((await res.json()) as Partial<ApiErrorResponse>).error;
+    } catch {
+      error = undefined;
+    }
+    throw new ApiError(
+      res.status,
+      error?.code ?? "http_error",
+      error?.message ?? `The manager answered ${res.status} ${res.statusText}`,
+    );
+  }
+  const disposition = res.headers.get("content-disposition") ?? "";
+  const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? options.fallbackName;
+  return { blob: await res.blob(), fileName, headers: res.headers };
 }
 
 /** Realm and interface names go into paths; encode them even though the schemas forbid '/'. */

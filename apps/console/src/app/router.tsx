@@ -29,6 +29,9 @@ const UsersPage = lazy(() =>
 const KeystoresPage = lazy(() =>
   import("../features/keystores/KeystoresPage").then((m) => ({ default: m.KeystoresPage })),
 );
+const WizardPage = lazy(() =>
+  import("../features/wizards/WizardPage").then((m) => ({ default: m.WizardPage })),
+);
 
 export function createRouter() {
   return createBrowserRouter([
@@ -42,6 +45,7 @@ export function createRouter() {
         { path: "realms/:realm/:tab/*", element: <RealmPage /> },
         { path: "clusters", element: <ClustersPage /> },
         { path: "clusters/:cluster", element: <ClusterPage /> },
+        { path: "wizards/:id", element: <WizardPage /> },
         { path: "health", element: <HealthDashboardPage /> },
         { path: "keystores", element: <KeystoresPage /> },
         { path: "audit", element: <AuditPage /> },

@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { createElement } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { setCsrfToken } from "../../api/client";
 import { stubFetch } from "../../testing/render";
 import { KeystoreDownloadMenu } from "./KeystoreDownloadMenu";
 import { byLabel } from "./test-helpers";
@@ -25,11 +26,6 @@ afterEach(() => {
 });
 
 const ROUTES = {
-  "GET /api/v1/session": {
-    user: { id: "u1", username: "ops", role: "operator" },
-    csrfToken: "csrf-1",
-    authenticatedBy: "session",
-  },
   "GET /api/v1/keystores/ks1/download": "file",
   "POST /api/v1/keystores/ks1/download": "file",
 };
@@ -59,8 +55,9 @@ describe("KeystoreDownloadMenu", () => {
 
   it("posts another password once and keeps it in no cache", async () => {
     const { fetchMock, calls } = stubFetch(ROUTES);
+    // Signing in hands the API client the session's CSRF token.
+    setCsrfToken("csrf-1");
     const client = open();
-    await waitFor(() => expect(client.getQueryData(["session"])).toBeTruthy());
     fireEvent.click(await screen.findByRole("menuitem", { name: "With another password…" }));
     fireEvent.change(byLabel("Format"), { target: { value: "pem" } });
     fireEvent.change(byLabel("File password"), { target: { value: "s3cret" } });

@@ -18,10 +18,9 @@ import {
   TextInput,
 } from "@patternfly/react-core";
 import { useId, useState } from "react";
-import { seg } from "../../api/client";
+import { apiFile, seg } from "../../api/client";
+import { saveFile } from "../../api/save-file";
 import { FieldError } from "../../components/FieldError";
-import { useSessionQuery } from "../session/session.queries";
-import { fetchFile, saveFile } from "./save-file";
 
 const FORMATS: { format: KeystoreDownloadFormat; label: string; extension: string }[] = [
   { format: "jks", label: "As JKS", extension: "jks" },
@@ -46,7 +45,6 @@ export interface KeystoreDownloadMenuProps {
  */
 export function KeystoreDownloadMenu({ keystoreId, keystoreName }: KeystoreDownloadMenuProps) {
   const id = useId();
-  const csrfToken = useSessionQuery().data?.csrfToken;
   const [open, setOpen] = useState(false);
   const [asking, setAsking] = useState(false);
   const [format, setFormat] = useState<KeystoreDownloadFormat>("pkcs12");
@@ -64,11 +62,10 @@ export function KeystoreDownloadMenu({ keystoreId, keystoreName }: KeystoreDownl
     setError(null);
     try {
       const extension = FORMATS.find((f) => f.format === format)?.extension ?? format;
-      const file = await fetchFile(`/keystores/${seg(keystoreId)}/download`, {
+      const file = await apiFile(`/keystores/${seg(keystoreId)}/download`, {
         method: password ? "POST" : "GET",
         query: password ? undefined : { format },
         body: password ? { format, password } : undefined,
-        csrfToken,
         fallbackName: `${keystoreName}.${extension}`,
       });
       saveFile(file.blob, file.fileName);

@@ -12,9 +12,9 @@ import {
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { seg } from "../../api/client";
+import { apiFile, seg } from "../../api/client";
+import { saveFile } from "../../api/save-file";
 import { ExpiryLabel } from "../keystores/ExpiryLabel";
-import { fetchFile, saveFile } from "../keystores/save-file";
 import { useHasRole } from "../session/session.queries";
 import { CreateCaModal } from "./CreateCaModal";
 import { useCertificateAuthoritiesQuery } from "./pki.queries";
@@ -40,7 +40,7 @@ export function PrivateCasSection() {
   const [creating, setCreating] = useState(false);
   const download = useMutation({
     mutationFn: async ({ id, name }: { id: string; name: string }) => {
-      const file = await fetchFile(`/pki/cas/${seg(id)}/certificate`, {
+      const file = await apiFile(`/pki/cas/${seg(id)}/certificate`, {
         query: { chain: "true" },
         fallbackName: `${name}.pem`,
       });
