@@ -67,7 +67,8 @@ export function AppLayout() {
     </PageSidebar>
   );
   return (
-    <Page masthead={masthead} sidebar={sidebar}>
+    // The main region scrolls on long pages: keyboard users must be able to focus it to scroll.
+    <Page masthead={masthead} sidebar={sidebar} mainTabIndex={0}>
       <Suspense fallback={<Spinner aria-label="Loading page" />}>
         <Outlet />
       </Suspense>

@@ -1,0 +1,73 @@
+import { expect, test } from "@playwright/test";
+import { expectNoSeriousA11yIssues } from "../support/axe";
+import { logIn, openTreeNode, shot } from "../support/console";
+import { ADMIN_PASSWORD, demo } from "../support/demo";
+
+// Runs after journey.spec.ts (files run in name order, one worker): the demo realms are still
+// standalone here, and this spec leaves them clustered.
+
+const REALMS = ["realm-a", "realm-b", "realm-c"];
+
+test("form a three-realm cluster in the wizard, watch the dashboard, lose a realm and get it back", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await logIn(page, "admin", ADMIN_PASSWORD);
+
+  await openTreeNode(page, "Clusters");
+  await expect(page.getByRole("heading", { name: "Clusters", level: 1 })).toBeVisible();
+  await page.getByRole("button", { name: "Form cluster" }).click();
+  const wizard = page.getByRole("dialog", { name: "Form a cluster" });
+  await wizard.getByLabel("Cluster name").fill("demo");
+  for (const realm of REALMS) await wizard.getByRole("checkbox", { name: realm }).check();
+  await shot(page, "20-cluster-wizard-members");
+  await expectNoSeriousA11yIssues(page, "cluster wizard");
+  await wizard.getByRole("button", { name: "Next" }).click();
+
+  // Pre-flight: every member runs on this host and dials loopback, so nothing stops it.
+  await expect(wizard.getByText("Every check passed")).toBeVisible({ timeout: 30_000 });
+  await shot(page, "21-cluster-wizard-preflight");
+  await wizard.getByRole("button", { name: "Next" }).click();
+  await wizard.getByRole("button", { name: "Create cluster" }).click();
+
+  const watched = wizard.getByRole("grid", { name: "Members of demo" });
+  await expect(wizard.getByText("Every member is connected")).toBeVisible({ timeout: 60_000 });
+  for (const realm of REALMS) {
+    await expect(watched.getByRole("row", { name: new RegExp(realm) })).toContainText("connected");
+  }
+  await shot(page, "22-cluster-wizard-watch");
+  await wizard.getByRole("button", { name: "Open cluster" }).click();
+
+  await expect(page.getByRole("heading", { name: "demo", level: 1 })).toBeVisible();
+  const members = page.getByRole("grid", { name: "Members of demo" });
+  await expect(members.getByRole("row")).toHaveCount(REALMS.length + 1);
+  await expect(members.getByText("master")).toHaveCount(1);
+  await shot(page, "23-cluster-page");
+  await expectNoSeriousA11yIssues(page, "cluster page");
+
+  await openTreeNode(page, "Health");
+  await expect(page.getByRole("heading", { name: "Health", level: 1 })).toBeVisible();
+  await expect(page.getByText("3 connected")).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("img", { name: "Topology of demo" })).toBeVisible();
+  await shot(page, "24-health-dashboard");
+  await expectNoSeriousA11yIssues(page, "health dashboard");
+
+  // kill -9 one realm's process: the dashboard turns it red, then green once its agent
+  // restarts it. No reload: the page follows the manager's live events.
+  const status = await (
+    await page.request.get(`${demo().url}/api/v1/realms/realm-c/status`)
+  ).json();
+  const pid = status.status?.pid as number;
+  expect(pid).toBeGreaterThan(0);
+  process.kill(pid, "SIGKILL");
+
+  const dashboardMembers = page.getByRole("grid", { name: "Members of demo on the dashboard" });
+  const victim = dashboardMembers.getByRole("row", { name: /realm-c/ });
+  await expect(victim).toContainText("disconnected", { timeout: 30_000 });
+  await expect(page.getByText("1 disconnected")).toBeVisible();
+  await shot(page, "25-health-realm-down");
+  await expect(victim).not.toContainText("disconnected", { timeout: 60_000 });
+  await expect(victim).toContainText("connected");
+  await expect(page.getByText("3 connected")).toBeVisible();
+  await shot(page, "26-health-realm-back");
+});
