@@ -71,3 +71,34 @@ test("form a three-realm cluster in the wizard, watch the dashboard, lose a real
   await expect(page.getByText("3 connected")).toBeVisible();
   await shot(page, "26-health-realm-back");
 });
+
+test("the audit log shows the cluster's formation, and admins manage users", async ({ page }) => {
+  await logIn(page, "admin", ADMIN_PASSWORD);
+
+  await openTreeNode(page, "Audit log");
+  await expect(page.getByRole("heading", { name: "Audit log", level: 1 })).toBeVisible();
+  const log = page.getByRole("grid", { name: "Audit log" });
+  await expect(log.getByRole("row", { name: /cluster/ }).first()).toBeVisible();
+  await page.getByLabel("Actor").fill("admin");
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(log.getByRole("row", { name: /admin/ }).first()).toBeVisible();
+  await shot(page, "27-audit-log");
+  await expectNoSeriousA11yIssues(page, "audit log");
+
+  await openTreeNode(page, "Users");
+  await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+  await page.getByRole("button", { name: "Add user" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add user" });
+  await dialog.getByLabel("Username").fill("auditor");
+  await dialog.getByLabel("Password").fill("short");
+  await dialog.getByRole("button", { name: "Add" }).click();
+  await expect(dialog.getByText(/12 characters/)).toBeVisible();
+  await dialog.getByLabel("Password").fill("auditor passphrase");
+  await dialog.getByRole("button", { name: "Add" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(
+    page.getByRole("grid", { name: "Users" }).getByRole("row", { name: /auditor/ }),
+  ).toBeVisible();
+  await shot(page, "28-users");
+  await expectNoSeriousA11yIssues(page, "users");
+});
