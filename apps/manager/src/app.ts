@@ -21,6 +21,7 @@ import { createPkiRouter } from "./features/pki/pki.router.js";
 import { createRealmsRouter } from "./features/realms/realms.router.js";
 import { createSessionRouter } from "./features/session/session.router.js";
 import { createUsersRouter } from "./features/users/users.router.js";
+import { createWizards } from "./features/wizards/create-wizards.js";
 import { createAuthenticate, type SessionCookieOptions } from "./http/auth.js";
 import { csrfProtection } from "./http/csrf.js";
 import { createErrorHandler, notFoundHandler } from "./http/error-handler.js";
@@ -132,6 +133,8 @@ export function createApp(deps: AppDeps): ConclaveApp {
   api.use(createKeystoresRouter({ registry, db, secrets: deps.secrets }));
   api.use(createKeystoreDeployRouter({ registry, fleet }));
   api.use(createPkiRouter({ registry, db, secrets: deps.secrets }));
+  // Wizards resume at start only with the fleet main.ts starts (reports drive their steps).
+  api.use(createWizards({ registry, fleet, secrets: deps.secrets, resume: !!deps.fleet }));
   api.use(createOpenApiRouter({ registry, version: deps.version ?? MANAGER_VERSION }));
   api.use(authenticate, notFoundHandler);
   app.use(API_PREFIX, api);

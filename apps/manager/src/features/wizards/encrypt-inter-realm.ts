@@ -1,0 +1,575 @@
+import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
+import {
+  type EncryptInterRealmOptions,
+  EncryptInterRealmOptionsSchema,
+  type InterfaceDefinition,
+  type WizardLinkReport,
+} from "@conclave/protocol";
+import { HttpError } from "../../http/errors.js";
+import { CasRepo } from "../../store/cas.repo.js";
+import type { ClusterMemberRecord, ClusterRecord } from "../../store/clusters.repo.js";
+import { KeystoresRepo } from "../../store/keystores.repo.js";
+import { RealmsRepo } from "../../store/realms.repo.js";
+import type { SecretBox } from "../../store/secrets.js";
+import type { WizardRecord } from "../../store/wizards.repo.js";
+import { type ChangeContext, KeystoresService } from "../keystores/keystores.service.js";
+import { CasService } from "../pki/cas.service.js";
+import { type ClusterOperations, waitUntil } from "./cluster-operations.js";
+import {
+  bareHost,
+  CLIENT_ALIAS,
+  type EncryptSnapshot,
+  INTER_REALM_ALIAS,
+  parseAddress,
+  type RealmPlan,
+} from "./encrypt-plan.js";
+import { encryptPreflight } from "./encrypt-preflight.js";
+import { probePlaintextHello, probeTls } from "./probes.js";
+import type { StepContext, WizardKindDefinition, WizardStepDefinition } from "./wizard-step.js";
+
+export interface EncryptInterRealmDeps {
+  ops: ClusterOperations;
+  /** Without it keystores cannot be opened or issued: pre-flight reports an error. */
+  secrets?: SecretBox | undefined;
+  /** How long a cut-over waits for links to move (default 30 s). */
+  linkTimeoutMs?: number;
+}
+
+/** Changes the wizard makes to keystores and CAs are audited as the manager's own. */
+const SYSTEM: ChangeContext = { actor: null, ip: "" };
+const KEY_ALIAS = "inter-realm";
+const ours = (alias: string) => alias === INTER_REALM_ALIAS || alias === CLIENT_ALIAS;
+
+/**
+ * "Switch inter-realm communication to TLS" (DESIGN.md "Wizards"): pre-flight, stage
+ * (keystores and nsps interfaces), probe, one cut-over per realm (master last), lock down of
+ * the plaintext interfaces, report. Every step reads what it needs from the store and the
+ * agents' reports, so it can run again after a restart.
+ */
+export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDefinition {
+  const { ops } = deps;
+  const db = ops.fleet.db;
+  const keystores = deps.secrets ? new KeystoresService(db, deps.secrets) : undefined;
+  const cas = deps.secrets ? new CasService(db, deps.secrets) : undefined;
+  const linkTimeoutMs = deps.linkTimeoutMs ?? 30_000;
+
+  const optionsOf = (wizard: WizardRecord) => EncryptInterRealmOptionsSchema.parse(wizard.options);
+  const snapshotOf = (ctx: StepContext) => ctx.snapshot as unknown as EncryptSnapshot;
+  const planOf = (ctx: StepContext): Record<string, RealmPlan> => {
+    const plan = snapshotOf(ctx).plan;
+    if (!plan) throw new Error("Pre-flight has not decided the plan yet; resume the wizard");
+    return plan;
+  };
+
+  /**
+   * Waits until every member is linked to every other and the links that end at `realm`
+   * (those its peers dial) are — or are not — encrypted.
+   */
+  const waitLinks = async (
+    ctx: StepContext,
+    realm: string | null,
+    encrypted: boolean,
+  ): Promise<string[]> => {
+    const cluster = await ops.cluster(ctx.wizard.cluster);
+    const pairs = (cluster.members.length * (cluster.members.length - 1)) / 2;
+    const target = realm ? `the links to ${realm}` : "every link";
+    return waitUntil(
+      `${target} to ${encrypted ? "use TLS" : "use plaintext again"}`,
+      async () => {
+        const { status } = await ops.look(cluster.name);
+        if (!status.master) return { pending: "no master" };
+        if (status.links.length < pairs) {
+          return { pending: `${status.links.length} of ${pairs} links up` };
+        }
+        const watched = status.links.filter((l) => (realm ? l.to === realm : true));
+        const wrong = watched.filter((l) => l.encrypted !== encrypted);
+        if (wrong.length > 0) {
+          return { pending: wrong.map((l) => `${l.from} → ${l.to} ${l.protocol}`).join(", ") };
+        }
+        return watched.map(
+          (l) =>
+            `${l.from} → ${l.to}: ${l.protocol}${l.encrypted ? ` ${l.tlsVersion} ${l.cipher}` : " (plaintext)"}`,
+        );
+      },
+      { timeoutMs: linkTimeoutMs, signal: ctx.signal },
+    );
+  };
+
+  const pushAddresses = async (
+    ctx: StepContext,
+    addressesOf: (member: ClusterMemberRecord) => string[],
+    what: string,
+  ) => {
+    const cluster = await ops.cluster(ctx.wizard.cluster);
+    const members = cluster.members.map((m) => ({ ...m, addresses: addressesOf(m) }));
+    const same = members.every(
+      (m, i) => JSON.stringify(m.addresses) === JSON.stringify(cluster.members[i]!.addresses),
+    );
+    if (same) return;
+    await ops.pushMembers(cluster, members);
+    await ctx.evidence(
+      `${what}: ${members.map((m) => `${m.realm} ${m.addresses.join(" ")}`).join("; ")}`,
+    );
+  };
+
+  const previousAddresses = (ctx: StepContext, realm: string) =>
+    snapshotOf(ctx).previous?.members.find((m) => m.realm === realm)?.addresses ?? null;
+
+  const preflight: WizardStepDefinition = {
+    name: "preflight",
+    title: "Pre-flight checks",
+    async run(ctx) {
+      const options = optionsOf(ctx.wizard);
+      const cluster = await ops.cluster(ctx.wizard.cluster);
+      const { findings, plan } = await encryptPreflight(ops, keystores, cluster, options);
+      if (options.cipherSuites.length > 0) {
+        findings.push({
+          id: "tlsPolicy:cluster",
+          severity: "warning",
+          realm: null,
+          check: "tlsPolicy",
+          problem:
+            "Cipher suites cannot be restricted through the interfaces API yet: the realms' defaults apply",
+          fix: "Acknowledge to go on with the defaults (TLSv1.3 suites and strong TLSv1.2 ones)",
+          acknowledged: false,
+        });
+      }
+      snapshotOf(ctx).plan = plan;
+      await ctx.saveSnapshot();
+      for (const [realm, p] of Object.entries(plan)) {
+        await ctx.evidence(
+          `Peers dial ${p.host}; new inter-realm interface ${INTER_REALM_ALIAS} on ${p.bindAddress}:${p.interRealmPort}${p.clientPort ? `, client interface ${CLIENT_ALIAS} on ${p.bindAddress}:${p.clientPort}` : ""}`,
+          realm,
+        );
+      }
+      const errors = findings.filter((f) => f.severity === "error").length;
+      await ctx.evidence(
+        `${errors} ${errors === 1 ? "error" : "errors"}, ${findings.length - errors} ${findings.length - errors === 1 ? "warning" : "warnings"}`,
+      );
+      await ctx.setFindings(findings);
+    },
+    async rollback() {},
+  };
+
+  const stage: WizardStepDefinition = {
+    name: "stage",
+    title: "Stage keystores and nsps interfaces",
+    async run(ctx) {
+      const options = optionsOf(ctx.wizard);
+      const snapshot = snapshotOf(ctx);
+      const plan = planOf(ctx);
+      const cluster = await ops.cluster(ctx.wizard.cluster);
+      if (!snapshot.previous) {
+        const realms: Record<string, InterfaceDefinition[]> = {};
+        for (const m of cluster.members) {
+          realms[m.realm] = (await new RealmsRepo(db).find(m.realm))?.interfaces ?? [];
+        }
+        snapshot.previous = { realms, members: cluster.members };
+        await ctx.saveSnapshot();
+      }
+      if (options.certificates === "issue") await issueCertificates(ctx, cluster, options);
+      for (const m of cluster.members) {
+        const p = plan[m.realm]!;
+        const added = newInterfaces(p, options);
+        const current = (await new RealmsRepo(db).find(m.realm))?.interfaces ?? [];
+        await ops.applyInterfaces(
+          m.realm,
+          [...current.filter((d) => !ours(d.alias)), ...added],
+          added.map((d) => d.alias),
+        );
+        for (const d of added) {
+          await ctx.evidence(
+            `${d.alias}: nsps://${d.bindAddress}:${d.port}, Allow for InterRealm ${d.allowInterRealm ? "on" : "off"}, Allow Client Connections ${d.allowClientConnections ? "on" : "off"}, client cert validation off, ${options.protocols.join("/")}`,
+            m.realm,
+          );
+        }
+      }
+    },
+    async rollback(ctx) {
+      const previous = snapshotOf(ctx).previous;
+      if (!previous) return;
+      for (const [realm, interfaces] of Object.entries(previous.realms)) {
+        await ops.applyInterfaces(realm, interfaces);
+        await ctx.evidence(
+          `Interfaces restored (${interfaces.map((d) => d.alias).join(", ")})`,
+          realm,
+        );
+      }
+    },
+  };
+
+  /** A private CA, one truststore with it, and per realm a keystore whose SANs cover its host. */
+  async function issueCertificates(
+    ctx: StepContext,
+    cluster: ClusterRecord,
+    options: EncryptInterRealmOptions,
+  ) {
+    if (!keystores || !cas) throw new Error("Keystores are not available (no master key)");
+    const snapshot = snapshotOf(ctx);
+    const plan = planOf(ctx);
+    const caName = `${cluster.name} inter-realm CA`;
+    if (!snapshot.caId) {
+      const existing = options.caId
+        ? { id: options.caId }
+        : (await new CasRepo(db).list()).find((c) => c.name === caName);
+      snapshot.caId =
+        existing?.id ??
+        (
+          await cas.create(
+            {
+              name: caName,
+              subject: { CN: caName, O: "Conclave" },
+              keyType: "EC-P256",
+            },
+            SYSTEM,
+          )
+        ).id;
+      await ctx.saveSnapshot();
+      await ctx.evidence(
+        `Certificate authority ${existing ? "reused" : "created"}: ${snapshot.caId}`,
+      );
+    }
+    const caId = snapshot.caId;
+    const findOrCreate = async (name: string) => {
+      const found = (await new KeystoresRepo(db).list()).find((k) => k.name === name);
+      if (found) return found.id;
+      const password = randomBytes(24).toString("base64url");
+      return (await keystores.create({ name, password, type: "pkcs12" }, SYSTEM)).id;
+    };
+    if (!snapshot.truststoreId) {
+      snapshot.truststoreId = await findOrCreate(`${cluster.name} inter-realm truststore`);
+      await ctx.saveSnapshot();
+    }
+    const truststore = await keystores.get(snapshot.truststoreId);
+    if (!truststore.entries.some((e) => e.kind === "trustedCertificate")) {
+      const { pem } = await cas.certificatePem(caId, true);
+      await keystores.importTrustedCertificate(
+        snapshot.truststoreId,
+        { certificate: pem, alias: "inter-realm-ca" },
+        SYSTEM,
+      );
+    }
+    for (const m of cluster.members) {
+      const p = plan[m.realm]!;
+      if (!p.keystoreId) {
+        p.keystoreId = await findOrCreate(`${cluster.name} ${m.realm} inter-realm`);
+        p.truststoreId = snapshot.truststoreId;
+        await ctx.saveSnapshot();
+      }
+      const host = bareHost(p.host);
+      const san = isIP(host) ? `ip:${host}` : `dns:${host}`;
+      let entry = (await keystores.get(p.keystoreId)).entries.find((e) => e.alias === KEY_ALIAS);
+      if (!entry) {
+        entry = (
+          await keystores.generateKeyPair(
+            p.keystoreId,
+            {
+              alias: KEY_ALIAS,
+              keyType: "EC-P256",
+              subject: { CN: m.realm, O: "Conclave" },
+              sans: [san],
+              extendedKeyUsage: ["serverAuth", "clientAuth"],
+            },
+            SYSTEM,
+          )
+        ).entry;
+      }
+      if (entry.status === "pendingCaReply") {
+        const issued = await cas.issue(
+          caId,
+          { keystoreId: p.keystoreId, alias: KEY_ALIAS, validityDays: 397 },
+          SYSTEM,
+        );
+        entry = issued.entry;
+        await ctx.evidence(
+          `Certificate issued for ${san} by ${caName}, SHA-256 ${issued.entry.sha256 ?? "?"}`,
+          m.realm,
+        );
+      }
+    }
+  }
+
+  const probe: WizardStepDefinition = {
+    name: "probe",
+    title: "Probe TLS on the new interfaces",
+    async run(ctx) {
+      const options = optionsOf(ctx.wizard);
+      const plan = planOf(ctx);
+      for (const [realm, p] of Object.entries(plan)) {
+        const caPems = await trustedPems(p.truststoreId);
+        const port = await boundPort(
+          ctx.wizard.cluster,
+          realm,
+          INTER_REALM_ALIAS,
+          p.interRealmPort,
+        );
+        const result = await waitUntil(
+          `a TLS handshake with ${realm} on ${p.host}:${port}`,
+          () => probeTls(p.host, port, { caPems, timeoutMs: 5_000 }),
+          { timeoutMs: 15_000, signal: ctx.signal },
+        );
+        if (!result.verified) {
+          throw new Error(
+            `${realm} serves a certificate its peers would not accept at ${p.host}: ${result.verifyError}`,
+          );
+        }
+        if (!(options.protocols as string[]).includes(result.protocol)) {
+          throw new Error(
+            `${realm} negotiated ${result.protocol}, outside ${options.protocols.join("/")}`,
+          );
+        }
+        await ctx.evidence(
+          `TLS handshake with ${p.host}:${port}: ${result.protocol} ${result.cipher}, certificate SHA-256 ${result.certificateSha256}, verified against the truststore`,
+          realm,
+        );
+      }
+    },
+    async rollback() {},
+  };
+
+  const trustedPems = async (truststoreId: string | null): Promise<string[]> => {
+    if (!truststoreId || !keystores) return [];
+    const { store } = await keystores.open(truststoreId, { withKeys: false });
+    return store.entries.flatMap((e) =>
+      e.kind === "trusted-certificate" ? [e.certificate.pem] : e.chain.map((c) => c.pem),
+    );
+  };
+
+  /** The port the interface listens on (its configured one unless that is 0). */
+  const boundPort = async (cluster: string, realm: string, alias: string, port: number) => {
+    if (port !== 0) return port;
+    const { members } = await ops.look(cluster);
+    const view = members.find((m) => m.realm === realm);
+    return view?.reported?.status?.interfaces.find((i) => i.name === alias)?.boundPort ?? port;
+  };
+
+  const cutOver = (realm: string, master: boolean): WizardStepDefinition => ({
+    name: `cut-over:${realm}`,
+    title: `Cut over ${realm}${master ? " (master)" : ""}`,
+    async run(ctx) {
+      const p = planOf(ctx)[realm]!;
+      // Realms move a link only when its address leaves the list, so the nsps address replaces
+      // the plaintext ones rather than going first.
+      await pushAddresses(
+        ctx,
+        (m) => (m.realm === realm ? [p.address] : m.addresses),
+        `Member list with ${realm} at ${p.address} sent to every member`,
+      );
+      for (const line of await waitLinks(ctx, realm, true)) await ctx.evidence(line, realm);
+    },
+    async rollback(ctx) {
+      const previous = previousAddresses(ctx, realm);
+      if (!previous) return;
+      await pushAddresses(
+        ctx,
+        (m) => (m.realm === realm ? previous : m.addresses),
+        `Previous addresses of ${realm} sent to every member`,
+      );
+      for (const line of await waitLinks(ctx, realm, false)) await ctx.evidence(line, realm);
+    },
+  });
+
+  const lockDown: WizardStepDefinition = {
+    name: "lock-down",
+    title: "Lock down the plaintext inter-realm interfaces",
+    async run(ctx) {
+      const options = optionsOf(ctx.wizard);
+      const snapshot = snapshotOf(ctx);
+      const plan = planOf(ctx);
+      await pushAddresses(
+        ctx,
+        (m) => [plan[m.realm]!.address],
+        "Member list with only nsps addresses sent to every member",
+      );
+      await waitLinks(ctx, null, true);
+      for (const [realm, p] of Object.entries(plan)) {
+        const current = (await new RealmsRepo(db).find(realm))?.interfaces ?? [];
+        const next = current.flatMap((d): InterfaceDefinition[] => {
+          if (!p.oldInterfaces.includes(d.alias)) return [d];
+          if (options.plaintext === "remove") return [];
+          const locked = { ...d, allowInterRealm: false };
+          if (options.plaintext === "loopback") {
+            locked.bindAddress =
+              isIP(d.bindAddress) === 6 || d.bindAddress === "::" ? "::1" : "127.0.0.1";
+          }
+          return [locked];
+        });
+        await ops.applyInterfaces(realm, next, p.oldInterfaces);
+        await ctx.evidence(
+          `${p.oldInterfaces.join(", ")}: ${options.plaintext === "remove" ? "removed" : `Allow for InterRealm off${options.plaintext === "loopback" ? ", bound to loopback" : ""}`}`,
+          realm,
+        );
+      }
+      const results: NonNullable<EncryptSnapshot["lockedDown"]> = [];
+      for (const [realm, p] of Object.entries(plan)) {
+        for (const alias of p.oldInterfaces) {
+          const before = snapshot.previous?.realms[realm]?.find((d) => d.alias === alias);
+          const dialled = (previousAddresses(ctx, realm) ?? []).map(parseAddress).find((a) => a);
+          const port = before?.port || dialled?.port || 0;
+          const outcome = await waitUntil(
+            `${realm}/${alias} to refuse a plaintext inter-realm hello`,
+            async () => {
+              const r = await probePlaintextHello(p.host, port, { cluster: ctx.wizard.cluster });
+              return r.refused ? r : { pending: r.detail };
+            },
+            { timeoutMs: 10_000, signal: ctx.signal },
+          );
+          results.push({ realm, alias, refused: true, detail: outcome.detail });
+          await ctx.evidence(
+            `Plaintext inter-realm hello to ${p.host}:${port} (${alias}) refused: ${outcome.detail}`,
+            realm,
+          );
+        }
+      }
+      snapshot.lockedDown = results;
+      await ctx.saveSnapshot();
+    },
+    async rollback(ctx) {
+      const snapshot = snapshotOf(ctx);
+      const plan = planOf(ctx);
+      for (const [realm, p] of Object.entries(plan)) {
+        const previous = snapshot.previous?.realms[realm] ?? [];
+        const current = (await new RealmsRepo(db).find(realm))?.interfaces ?? [];
+        const restored = previous.filter((d) => p.oldInterfaces.includes(d.alias));
+        const next = [...current.filter((d) => !p.oldInterfaces.includes(d.alias)), ...restored];
+        await ops.applyInterfaces(realm, next, p.oldInterfaces);
+        await ctx.evidence(`${p.oldInterfaces.join(", ")} restored`, realm);
+      }
+      await pushAddresses(
+        ctx,
+        (m) => [plan[m.realm]!.address],
+        "Member list with only nsps addresses sent to every member",
+      );
+      await waitLinks(ctx, null, true);
+    },
+  };
+
+  const report: WizardStepDefinition = {
+    name: "report",
+    title: "Report",
+    async run(ctx) {
+      const cluster = await ops.cluster(ctx.wizard.cluster);
+      const pairs = (cluster.members.length * (cluster.members.length - 1)) / 2;
+      const links = await waitUntil(
+        "every link to be reported",
+        async () => {
+          const { members } = await ops.look(cluster.name);
+          const found: WizardLinkReport[] = [];
+          for (const view of members) {
+            for (const link of view.cluster?.links ?? []) {
+              if (link.direction !== "outbound" || link.state !== "established" || !link.active) {
+                continue;
+              }
+              found.push({
+                from: view.realm,
+                to: link.peer,
+                protocol: link.protocol,
+                tlsVersion: link.tlsVersion,
+                cipher: link.cipher,
+                peerCertificateSha256: link.peerCertificateFingerprintSha256,
+              });
+            }
+          }
+          return found.length >= pairs ? found : { pending: `${found.length} of ${pairs} links` };
+        },
+        { timeoutMs: 15_000, signal: ctx.signal },
+      );
+      links.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+      for (const l of links) {
+        await ctx.evidence(
+          `${l.from} → ${l.to}: ${l.protocol} ${l.tlsVersion ?? "plaintext"} ${l.cipher ?? ""} peer certificate ${l.peerCertificateSha256 ?? "none"}`,
+          l.from,
+        );
+      }
+      await ctx.setReport({
+        generatedAt: new Date().toISOString(),
+        links,
+        lockedDown: (snapshotOf(ctx).lockedDown ?? []).map(({ realm, alias, refused }) => ({
+          realm,
+          alias,
+          refused,
+        })),
+      });
+    },
+    async rollback() {},
+  };
+
+  return {
+    async prepare(clusterName, rawOptions) {
+      const options = EncryptInterRealmOptionsSchema.parse(rawOptions ?? {});
+      const cluster = await ops.cluster(clusterName);
+      const realms = cluster.members.map((m) => m.realm);
+      const strangers = [
+        ...Object.keys(options.ports),
+        ...(options.certificates === "issue" ? [] : Object.keys(options.certificates)),
+      ].filter((r) => !realms.includes(r));
+      if (strangers.length > 0) {
+        throw new HttpError(
+          422,
+          "invalid_input",
+          `${[...new Set(strangers)].join(", ")} ${strangers.length === 1 ? "is" : "are"} not a member of cluster ${clusterName} (members: ${realms.join(", ")})`,
+        );
+      }
+      const { status } = await ops.look(clusterName);
+      const master = status.master && realms.includes(status.master) ? status.master : null;
+      const order = [...realms.filter((r) => r !== master).sort(), ...(master ? [master] : [])];
+      const snapshot: EncryptSnapshot = { order, master };
+      return {
+        options: options as unknown as Record<string, unknown>,
+        snapshot: snapshot as unknown as Record<string, unknown>,
+        steps: steps(snapshot).map(({ name, title }) => ({ name, title })),
+      };
+    },
+    steps: (wizard) => steps(wizard.snapshot as unknown as EncryptSnapshot),
+  };
+
+  function steps(snapshot: EncryptSnapshot): WizardStepDefinition[] {
+    return [
+      preflight,
+      stage,
+      probe,
+      ...snapshot.order.map((realm) => cutOver(realm, realm === snapshot.master)),
+      lockDown,
+      report,
+    ];
+  }
+}
+
+/** The nsps interfaces the wizard adds to a realm. */
+function newInterfaces(p: RealmPlan, options: EncryptInterRealmOptions): InterfaceDefinition[] {
+  if (!p.keystoreId || !p.truststoreId) {
+    throw new Error("No keystore was decided for this realm; run pre-flight again");
+  }
+  const certificates = {
+    keystoreId: p.keystoreId,
+    truststoreId: p.truststoreId,
+    enableClientCertValidation: false,
+    protocols: options.protocols,
+  };
+  const list: InterfaceDefinition[] = [
+    {
+      alias: INTER_REALM_ALIAS,
+      protocol: "nsps",
+      bindAddress: p.bindAddress,
+      port: p.interRealmPort,
+      autostart: true,
+      allowInterRealm: true,
+      allowClientConnections: false,
+      certificates,
+    },
+  ];
+  if (p.clientPort !== null) {
+    list.push({
+      alias: CLIENT_ALIAS,
+      protocol: "nsps",
+      bindAddress: p.bindAddress,
+      port: p.clientPort,
+      autostart: true,
+      allowInterRealm: false,
+      allowClientConnections: true,
+      certificates,
+    });
+  }
+  return list;
+}

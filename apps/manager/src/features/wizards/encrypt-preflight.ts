@@ -1,0 +1,383 @@
+import { checkTlsEntry, type PrivateKeyEntry } from "@conclave/pki";
+import type {
+  EncryptInterRealmOptions,
+  WizardFinding,
+  WizardFindingCheck,
+} from "@conclave/protocol";
+import { CasRepo } from "../../store/cas.repo.js";
+import type { ClusterRecord } from "../../store/clusters.repo.js";
+import { CLOCK_SKEW_LIMIT_MS, CLOCK_SKEW_WARNING_MS } from "../clusters/preflight.js";
+import type { KeystoresService } from "../keystores/keystores.service.js";
+import type { ClusterOperations, MemberView } from "./cluster-operations.js";
+import {
+  bareHost,
+  CLIENT_ALIAS,
+  INTER_REALM_ALIAS,
+  parseAddress,
+  type RealmPlan,
+} from "./encrypt-plan.js";
+
+/** pki check ids → the wizard's finding checks. */
+const CHECK_OF: Record<string, WizardFindingCheck> = {
+  "localhost-only-certificate": "certificateCoverage",
+  "host-not-covered": "certificateCoverage",
+  "host-coverage-unknown": "certificateCoverage",
+  "no-subject-alt-name": "certificateCoverage",
+  "key-mismatch": "keyMatch",
+  "no-certificate": "keyMatch",
+  expired: "expiry",
+  "not-yet-valid": "expiry",
+  "expiring-soon": "expiry",
+  "missing-server-auth": "keyUsage",
+  "missing-client-auth": "keyUsage",
+  "key-usage-unsuitable": "keyUsage",
+  "ca-as-leaf": "keyUsage",
+  "weak-key": "keyUsage",
+  "weak-signature": "keyUsage",
+  "chain-broken": "chain",
+  "untrusted-chain": "chain",
+  "trust-anchor-expired": "chain",
+  "empty-truststore": "chain",
+};
+
+const PLAINTEXT = new Set(["nsp", "nhp"]);
+const MINIMUM_TLS = ["TLSv1.2", "TLSv1.3"];
+
+export interface EncryptPreflightResult {
+  findings: WizardFinding[];
+  plan: Record<string, RealmPlan>;
+}
+
+/**
+ * The encryption wizard's pre-flight: reads the cluster's status and each member's last
+ * report, decides ports and addresses, and checks every realm's certificate (when uploaded
+ * ones are used) for the address its peers dial. Changes nothing.
+ */
+export async function encryptPreflight(
+  ops: ClusterOperations,
+  keystores: KeystoresService | undefined,
+  cluster: ClusterRecord,
+  options: EncryptInterRealmOptions,
+): Promise<EncryptPreflightResult> {
+  const findings: WizardFinding[] = [];
+  const add = (
+    severity: "error" | "warning",
+    realm: string | null,
+    check: WizardFindingCheck,
+    problem: string,
+    fix: string,
+  ) => {
+    const base = `${check}:${realm ?? "cluster"}`;
+    let id = base;
+    for (let n = 2; findings.some((f) => f.id === id); n++) id = `${base}:${n}`;
+    findings.push({ id, severity, realm, check, problem, fix, acknowledged: false });
+  };
+
+  const { status, members } = await ops.look(cluster.name);
+
+  // Cluster health: links move one realm at a time, so the cluster must be whole first.
+  const master = members.find((m) => m.realm === status.master);
+  const quorum = master?.cluster?.quorum;
+  if (!status.master || !quorum?.hasQuorum) {
+    add(
+      "error",
+      null,
+      "quorum",
+      `Cluster ${cluster.name} has no master with a quorum (status ${status.status})`,
+      "Bring members back until the cluster is Active, then start the wizard again",
+    );
+  } else if (quorum.margin <= 0) {
+    add(
+      "warning",
+      null,
+      "quorum",
+      `Quorum is at risk: losing one more member of ${cluster.name} stops it serving while links move`,
+      "Bring every member back (the cluster should be Active) before switching",
+    );
+  }
+  for (const view of status.members) {
+    if (view.state !== "connected") {
+      add(
+        "error",
+        view.realm,
+        "membership",
+        `${view.realm} is ${view.state} in cluster ${cluster.name}`,
+        "Start the realm (and its agent) and wait until the cluster status shows it connected",
+      );
+    }
+  }
+
+  for (const severity of options.protocols) {
+    if (!MINIMUM_TLS.includes(severity)) {
+      add(
+        "error",
+        null,
+        "tlsPolicy",
+        `TLS protocol ${severity} is below the minimum TLSv1.2`,
+        'Allow only "TLSv1.2" and "TLSv1.3"',
+      );
+    }
+  }
+
+  if (options.certificates === "issue") {
+    if (!keystores) {
+      add(
+        "error",
+        null,
+        "keystore",
+        "Keystores are not available on this manager (no master key)",
+        "Start the manager with CONCLAVE_MASTER_KEY or its master.key",
+      );
+    } else if (options.caId && !(await new CasRepo(ops.fleet.db).findById(options.caId))) {
+      add(
+        "error",
+        null,
+        "keystore",
+        `No certificate authority with id ${options.caId}`,
+        "Pick a CA from GET /api/v1/pki/cas, or leave caId out to have one created",
+      );
+    }
+  }
+
+  const plan: Record<string, RealmPlan> = {};
+  const takenByAgent = portsInUse(members);
+  for (const member of cluster.members) {
+    const view = members.find((m) => m.realm === member.realm)!;
+    const realmPlan = planRealm(view, member.addresses, options, takenByAgent, add);
+    if (!realmPlan) continue;
+    plan[member.realm] = realmPlan;
+    checkClock(view, add);
+    checkPlaintextClients(view, realmPlan, options, add);
+    if (options.certificates !== "issue") {
+      const chosen = options.certificates[member.realm];
+      if (!chosen) {
+        add(
+          "error",
+          member.realm,
+          "keystore",
+          `No keystore was given for ${member.realm}`,
+          `Add {"${member.realm}": {"keystoreId": …, "truststoreId": …}} to certificates, or use "issue"`,
+        );
+        continue;
+      }
+      realmPlan.keystoreId = chosen.keystoreId;
+      realmPlan.truststoreId = chosen.truststoreId;
+      await checkCertificate(keystores, member.realm, realmPlan, add);
+    }
+  }
+  return { findings, plan };
+}
+
+type Add = (
+  severity: "error" | "warning",
+  realm: string | null,
+  check: WizardFindingCheck,
+  problem: string,
+  fix: string,
+) => void;
+
+/** Ports each agent's host has in use: every realm's definitions and what they listen on. */
+function portsInUse(members: MemberView[]): Map<string, Map<number, string>> {
+  const byAgent = new Map<string, Map<number, string>>();
+  for (const view of members) {
+    const agent = view.agent;
+    if (!agent || byAgent.has(agent.id)) continue;
+    const used = new Map<number, string>();
+    for (const reported of agent.lastReport?.realms ?? []) {
+      for (const iface of reported.status?.interfaces ?? []) {
+        if (iface.boundPort) used.set(iface.boundPort, `${reported.name}/${iface.name}`);
+        if (iface.port) used.set(iface.port, `${reported.name}/${iface.name}`);
+      }
+    }
+    byAgent.set(agent.id, used);
+  }
+  return byAgent;
+}
+
+function planRealm(
+  view: MemberView,
+  addresses: string[],
+  options: EncryptInterRealmOptions,
+  takenByAgent: Map<string, Map<number, string>>,
+  add: Add,
+): RealmPlan | null {
+  const realm = view.realm;
+  if (!view.record || !view.agent?.connected || view.reported?.state !== "running") {
+    add(
+      "error",
+      realm,
+      "membership",
+      !view.agent?.connected
+        ? `The agent of ${realm} is not reporting`
+        : `${realm} is ${view.reported?.state ?? "not reported"}`,
+      "Start the agent and the realm, wait until they report, then start the wizard again",
+    );
+    return null;
+  }
+  const dialled = addresses.map(parseAddress).find((a) => a !== null);
+  const old = view.record.interfaces.filter((d) => d.allowInterRealm && PLAINTEXT.has(d.protocol));
+  const first = old.find((d) => dialled && d.protocol === dialled.protocol) ?? old[0];
+  if (!dialled || !first) {
+    add(
+      "error",
+      realm,
+      "membership",
+      `${realm} has no plaintext inter-realm interface that its peers dial`,
+      "The wizard moves links off an nsp/nhp interface with Allow for InterRealm on; check GET /api/v1/clusters/{name}",
+    );
+    return null;
+  }
+  const used = takenByAgent.get(view.agent.id) ?? new Map<number, string>();
+  // The wizard's own interfaces (a run after a rollback) do not count against it.
+  const ours = new Set(
+    view.record.interfaces
+      .filter((d) => d.alias === INTER_REALM_ALIAS || d.alias === CLIENT_ALIAS)
+      .map((d) => d.port),
+  );
+  const isFree = (port: number) => !used.has(port) || ours.has(port);
+  const pick = (from: number) => {
+    let port = from;
+    while (!isFree(port) && port < 65535) port++;
+    used.set(port, `${realm}/planned`);
+    return port;
+  };
+  const given = options.ports[realm];
+  const portOf = (wanted: number | undefined, label: string) => {
+    if (wanted === undefined) return pick(dialled.port + 1);
+    if (!isFree(wanted)) {
+      add(
+        "error",
+        realm,
+        "portInUse",
+        `Port ${wanted} for the ${label} interface is already used by ${used.get(wanted)} on ${view.agent!.hostname}`,
+        `Choose another port in ports.${realm}`,
+      );
+    }
+    used.set(wanted, `${realm}/planned`);
+    return wanted;
+  };
+  const interRealmPort = portOf(given?.interRealm, "inter-realm nsps");
+  const clientPort = options.clientInterface ? portOf(given?.client, "client nsps") : null;
+  return {
+    host: dialled.host,
+    bindAddress: first.bindAddress,
+    interRealmPort,
+    clientPort,
+    address: `nsps://${dialled.host}:${interRealmPort}`,
+    oldInterfaces: old.map((d) => d.alias),
+    keystoreId: null,
+    truststoreId: null,
+  };
+}
+
+function checkClock(view: MemberView, add: Add): void {
+  const skew = view.agent?.clockSkewMs;
+  if (skew === null || skew === undefined) return;
+  const host = view.agent!.hostname;
+  if (Math.abs(skew) > CLOCK_SKEW_LIMIT_MS) {
+    add(
+      "error",
+      view.realm,
+      "clockSkew",
+      `The clock of ${host} is ${Math.round(skew)} ms off the manager's (limit ${CLOCK_SKEW_LIMIT_MS} ms): certificates may look not yet valid`,
+      "Synchronise the host's clock (NTP/chrony) and start the wizard again",
+    );
+  } else if (Math.abs(skew) > CLOCK_SKEW_WARNING_MS) {
+    add(
+      "warning",
+      view.realm,
+      "clockSkew",
+      `The clock of ${host} is ${Math.round(skew)} ms off the manager's`,
+      "Synchronise the host's clock (NTP/chrony)",
+    );
+  }
+}
+
+/** Clients on an interface the plan closes (plaintext "remove", or "loopback" off a wider bind). */
+function checkPlaintextClients(
+  view: MemberView,
+  plan: RealmPlan,
+  options: EncryptInterRealmOptions,
+  add: Add,
+): void {
+  if (options.plaintext === "keep") return;
+  for (const alias of plan.oldInterfaces) {
+    const definition = view.record!.interfaces.find((d) => d.alias === alias)!;
+    if (options.plaintext === "loopback" && /^(127\.|::1$)/.test(definition.bindAddress)) continue;
+    const live = view.reported?.status?.interfaces.find((i) => i.name === alias);
+    const sessions = live?.clientSessions ?? 0;
+    if (sessions === 0) continue;
+    add(
+      "warning",
+      view.realm,
+      "plaintextClients",
+      `${sessions} client session${sessions === 1 ? "" : "s"} on ${view.realm}/${alias} (${definition.protocol}://${definition.bindAddress}:${definition.port}) will be dropped when the lock down ${options.plaintext === "remove" ? "removes it" : "binds it to loopback"}`,
+      `Move those clients to ${view.realm}'s nsps client interface first, or choose plaintext "keep"`,
+    );
+  }
+}
+
+async function checkCertificate(
+  keystores: KeystoresService | undefined,
+  realm: string,
+  plan: RealmPlan,
+  add: Add,
+): Promise<void> {
+  if (!keystores) {
+    add(
+      "error",
+      realm,
+      "keystore",
+      "Keystores are not available on this manager (no master key)",
+      "Start the manager with CONCLAVE_MASTER_KEY or its master.key",
+    );
+    return;
+  }
+  const open = async (id: string, withKeys: boolean) => {
+    try {
+      return await keystores.open(id, { withKeys });
+    } catch (error) {
+      add(
+        "error",
+        realm,
+        "keystore",
+        `Keystore ${id} cannot be used: ${error instanceof Error ? error.message : String(error)}`,
+        "Pick a keystore from GET /api/v1/keystores",
+      );
+      return null;
+    }
+  };
+  const keystore = await open(plan.keystoreId!, true);
+  const truststore = await open(plan.truststoreId!, false);
+  if (!keystore || !truststore) return;
+  const keys = keystore.store.entries.filter((e): e is PrivateKeyEntry => e.kind === "private-key");
+  if (keys.length !== 1) {
+    add(
+      "error",
+      realm,
+      "keystore",
+      `Keystore ${keystore.record.name} holds ${keys.length} private keys; the wizard needs exactly one`,
+      "Use a keystore with the one key the realm should serve",
+    );
+    return;
+  }
+  const findings = checkTlsEntry(keys[0]!, {
+    bindAddress: plan.bindAddress,
+    dialedAddresses: [bareHost(plan.host)],
+    trustStore: truststore.store,
+    // Inter-realm links do not use client certificates (the identity handshake authenticates
+    // the dialling realm), so the certificate needs serverAuth only.
+    role: "server",
+    warnDays: 30,
+  });
+  for (const finding of findings) {
+    if (finding.severity === "info") continue;
+    add(
+      finding.severity,
+      realm,
+      CHECK_OF[finding.id] ?? "keystore",
+      `${keystore.record.name}: ${finding.message} (peers dial ${plan.host})`,
+      finding.fix ?? "Use a certificate that fits",
+    );
+  }
+}
