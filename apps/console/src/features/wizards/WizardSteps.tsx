@@ -107,7 +107,9 @@ function StepDetails({ step }: { step: WizardStep }) {
               <Tr key={i}>
                 <Td dataLabel="Time">{formatTime(item.at)}</Td>
                 <Td dataLabel="Realm">{item.realm ?? "—"}</Td>
-                <Td dataLabel="Message">{item.message}</Td>
+                <Td dataLabel="Message" modifier="breakWord">
+                  {item.message}
+                </Td>
               </Tr>
             ))}
           </Tbody>
