@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Installs the independent peers the test suite talks to (openssl, keytool, a PostgreSQL
-// server) from Debian's packages when they are missing. Runs before `npm test`; does nothing
+// Installs the independent peers the test suite talks to (openssl, keytool, Chromium, tshark,
+// a PostgreSQL server) from Debian's packages when they are missing. Runs before `npm test`; does nothing
 // when all are present.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -11,6 +11,8 @@ const tools = [
   ["openssl", "openssl"],
   ["keytool", "default-jre-headless"],
   ["chromium", "chromium"],
+  // Packet captures of inter-realm traffic prove that the encryption switch leaves nothing in clear.
+  ["tshark", "tshark"],
 ];
 
 const has = (command) => spawnSync("sh", ["-c", `command -v ${command}`]).status === 0;
