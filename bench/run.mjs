@@ -3,7 +3,7 @@
 // process, resolving workspace packages from source. Each bench prints a summary and writes
 // bench/results/<name>.json.
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,6 +13,17 @@ const benches = readdirSync(here)
   .filter((file) => file.endsWith(".bench.ts"))
   .filter((file) => wanted.length === 0 || wanted.some((name) => file.startsWith(name)))
   .sort();
+
+// The console bench drives the built console in Chromium: build it once if it is missing.
+const consoleDist = join(here, "..", "apps/console/dist/index.html");
+if (benches.includes("console.bench.ts") && !existsSync(consoleDist)) {
+  console.log("building the console for console.bench.ts");
+  const build = spawnSync("npm", ["run", "build", "-w", "@conclave/console"], {
+    stdio: "inherit",
+    cwd: join(here, ".."),
+  });
+  if (build.status !== 0) process.exit(1);
+}
 
 let failed = 0;
 for (const file of benches) {

@@ -123,7 +123,7 @@ export function createApp(deps: AppDeps): ConclaveApp {
     fleet.keyMaterial = new KeyMaterialSource({ db, secrets: deps.secrets });
   }
   api.use(createAgentsRouter({ registry, fleet }));
-  api.use(createRealmsRouter({ registry, fleet }));
+  api.use(createRealmsRouter({ registry, fleet, sampleMetrics: Boolean(deps.fleet) }));
   api.use(createInterfacesRouter({ registry, fleet }));
   api.use(createClustersRouter({ registry, fleet }));
   // Cluster status events need reports, so only with the fleet main.ts starts.

@@ -20,6 +20,7 @@ export * from "./rest/health-summary.js";
 export * from "./rest/interfaces.js";
 export * from "./rest/keystores.js";
 export * from "./rest/pki.js";
+export * from "./rest/realm-metrics.js";
 export * from "./rest/realms.js";
 export * from "./rest/session.js";
 export * from "./rest/users.js";

@@ -5,12 +5,14 @@ import {
   DescriptionListGroup,
   DescriptionListTerm,
   Spinner,
+  Title,
 } from "@patternfly/react-core";
 import { formatBytes, formatDuration } from "./format";
+import { RealmMetricsCharts } from "./RealmMetricsCharts";
 import { RealmStateLabel } from "./RealmStateLabel";
 import { useRealmStatusQuery } from "./realms.queries";
 
-/** Status tab: the realm's own figures, read live through its agent. */
+/** Status tab: the realm's own figures, read live through its agent, and charts of the last hour. */
 export function RealmStatusTab({ realm }: { realm: string }) {
   const { data, error, isPending } = useRealmStatusQuery(realm);
   if (isPending) return <Spinner aria-label="Loading status" />;
@@ -54,6 +56,10 @@ export function RealmStatusTab({ realm }: { realm: string }) {
           </DescriptionListGroup>
         ))}
       </DescriptionList>
+      <Title headingLevel="h2" size="lg" style={{ margin: "24px 0 8px" }}>
+        Last hour
+      </Title>
+      <RealmMetricsCharts realm={realm} />
     </>
   );
 }

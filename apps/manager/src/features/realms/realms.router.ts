@@ -4,6 +4,8 @@ import {
   RealmLiveStatusSchema,
   RealmLogsQuerySchema,
   RealmLogsSchema,
+  RealmMetricsQuerySchema,
+  RealmMetricsSchema,
   RealmParamsSchema,
   RealmSummaryListSchema,
 } from "@conclave/protocol";
@@ -16,6 +18,7 @@ import { AuditRepo } from "../../store/audit.repo.js";
 import { loadFleetRows } from "../../store/fleet-rows.js";
 import { RealmsRepo } from "../../store/realms.repo.js";
 import { callAgent, type Fleet } from "../agents/fleet.js";
+import { REALM_METRICS_INTERVAL_MS, RealmMetricsSampler } from "./realm-metrics-sampler.js";
 import { toRealmDetail, toRealmSummary } from "./realm-views.js";
 
 const tag = "realms";
@@ -98,11 +101,30 @@ export const realmsRoutes = {
     response: RealmLogsSchema,
     errors: [404, 503],
   }),
+  metrics: defineRoute({
+    method: "get",
+    path: "/realms/:realm/metrics",
+    operationId: "getRealmMetrics",
+    summary: "A realm's figures over the last hour, sampled every 10 s from its agent's reports",
+    description:
+      "History is kept in memory by the manager replica that answers: it starts empty when the replica starts and has gaps while the realm or its agent was not reporting.",
+    tag,
+    access: "viewer",
+    params: RealmParamsSchema,
+    query: RealmMetricsQuerySchema,
+    response: RealmMetricsSchema,
+    errors: [404],
+  }),
 };
 
 export interface RealmsRouterOptions {
   registry: RouteRegistry;
   fleet: Fleet;
+  /**
+   * Sample realm figures for the metrics route. Only with a fleet that receives reports (the
+   * one main.ts starts): a sampler over an idle store would only poll it for nothing.
+   */
+  sampleMetrics?: boolean;
 }
 
 const actorOf = (auth: AuthContext) => ({ userId: auth.user.id, username: auth.user.username });
@@ -114,6 +136,8 @@ export function createRealmsRouter(options: RealmsRouterOptions): Router {
   const router = Router();
   const realms = new RealmsRepo(db);
   const agents = new AgentsRepo(db);
+  const metrics = new RealmMetricsSampler(fleet);
+  if (options.sampleMetrics) metrics.start();
 
   const findRealm = async (name: string) => {
     const realm = await realms.find(name);
@@ -237,6 +261,15 @@ export function createRealmsRouter(options: RealmsRouterOptions): Router {
     const client = await fleet.clientFor(agent);
     const logs = await callAgent(agent, () => client.realmLogs(realm.name, query.lines));
     return { realm: realm.name, lines: logs.lines };
+  });
+
+  registry.mount(router, realmsRoutes.metrics, async ({ params, query }) => {
+    const realm = await findRealm(params.realm);
+    return {
+      realm: realm.name,
+      intervalSeconds: REALM_METRICS_INTERVAL_MS / 1000,
+      samples: metrics.samples(realm.name, query.minutes),
+    };
   });
 
   return router;
