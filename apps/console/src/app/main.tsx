@@ -6,10 +6,13 @@ import { setUnauthenticatedHandler } from "../api/client";
 import { sessionKeys } from "../features/session/session.keys";
 import { App } from "./App";
 import { createQueryClient } from "./query-client";
+import { preloadPage } from "./router";
 
 const queryClient = createQueryClient();
 // Any 401 (expired or revoked session) drops the session: App shows the login page.
 setUnauthenticatedHandler(() => queryClient.setQueryData(sessionKeys.all, null));
+
+preloadPage(window.location.pathname);
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

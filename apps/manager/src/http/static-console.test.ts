@@ -1,6 +1,10 @@
+import { once } from "node:events";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { get, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliDecompressSync } from "node:zlib";
 import express from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +40,43 @@ describe("static console", () => {
     const res = await request(app).get("/assets/index-abc123.js").expect(200);
     expect(res.headers["cache-control"]).toContain("immutable");
     await request(app).get("/assets/missing.js").expect(404);
+  });
+
+  it("sends assets brotli- or gzip-compressed to browsers that take it, plain to others", async () => {
+    const plain = "console.log(1)";
+    // supertest would decode brotli itself; read the raw bytes the browser gets.
+    const server = app.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    const br = await new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((done, fail) => {
+      get(
+        `http://127.0.0.1:${port}/assets/index-abc123.js`,
+        { headers: { "accept-encoding": "gzip, deflate, br" } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => done({ headers: res.headers, body: Buffer.concat(chunks) }));
+        },
+      ).once("error", fail);
+    });
+    server.close();
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers.vary).toBe("Accept-Encoding");
+    expect(brotliDecompressSync(br.body).toString()).toBe(plain);
+
+    const gzip = await request(app)
+      .get("/assets/index-abc123.js")
+      .set("Accept-Encoding", "gzip")
+      .expect(200);
+    expect(gzip.headers["content-encoding"]).toBe("gzip");
+    expect(gzip.text).toBe(plain);
+
+    const identity = await request(app)
+      .get("/assets/index-abc123.js")
+      .set("Accept-Encoding", "identity")
+      .expect(200);
+    expect(identity.headers["content-encoding"]).toBeUndefined();
+    expect(identity.text).toBe(plain);
   });
 
   it("never answers /api paths with the SPA", async () => {

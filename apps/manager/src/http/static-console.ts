@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { type Router } from "express";
+import { compressedAssets } from "./compressed-assets.js";
 
 /**
  * Where the built console lives: CONCLAVE_CONSOLE_DIR, else apps/console/dist beside this
@@ -41,6 +42,7 @@ export function createStaticConsoleRouter(dir: string): Router {
     res.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     next();
   });
+  router.use("/assets", compressedAssets(join(dir, "assets")));
   router.use(
     "/assets",
     express.static(join(dir, "assets"), {

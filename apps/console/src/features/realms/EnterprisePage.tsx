@@ -1,5 +1,6 @@
-import { Alert, Button, PageSection, Spinner, Title } from "@patternfly/react-core";
+import { Alert, Button, PageSection, Pagination, Spinner, Title } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import { useState } from "react";
 import { useNavigate } from "react-router";
 import { RealmStateLabel } from "./RealmStateLabel";
 import { useRealmsQuery } from "./realms.queries";
@@ -8,6 +9,11 @@ import { useRealmsQuery } from "./realms.queries";
 export function EnterprisePage() {
   const realms = useRealmsQuery();
   const navigate = useNavigate();
+  // Pages of realms: an enterprise of hundreds must not render every row at once.
+  const [page, setPage] = useState(1);
+  const [perPage, setPerPage] = useState(50);
+  const total = realms.data?.length ?? 0;
+  const shown = (realms.data ?? []).slice((page - 1) * perPage, page * perPage);
   return (
     <>
       <PageSection>
@@ -16,6 +22,20 @@ export function EnterprisePage() {
       <PageSection>
         {realms.isPending && <Spinner aria-label="Loading realms" />}
         {realms.error && <Alert variant="danger" isInline title={realms.error.message} />}
+        {realms.data && total > perPage && (
+          <Pagination
+            itemCount={total}
+            page={page}
+            perPage={perPage}
+            perPageOptions={[50, 100, 200].map((n) => ({ title: String(n), value: n }))}
+            onSetPage={(_e, next) => setPage(next)}
+            onPerPageSelect={(_e, next) => {
+              setPerPage(next);
+              setPage(1);
+            }}
+            titles={{ paginationAriaLabel: "Realm pages" }}
+          />
+        )}
         {realms.data && (
           <Table aria-label="Realms" variant="compact">
             <Thead>
@@ -28,7 +48,7 @@ export function EnterprisePage() {
               </Tr>
             </Thead>
             <Tbody>
-              {realms.data.map((realm) => (
+              {shown.map((realm) => (
                 <Tr key={realm.name}>
                   <Td dataLabel="Realm">
                     <Button
