@@ -12,6 +12,7 @@ import express, {
 import { ZodError } from "zod";
 import { applyRealm } from "./apply-realm.js";
 import { collectRealms } from "./collect-realms.js";
+import { runProbe } from "./probe.js";
 import { leaveRealmCluster, readRealmIdentity, setRealmCluster } from "./realm-cluster.js";
 import type { Supervisor } from "./supervisor.js";
 import { SupervisorError } from "./supervisor-errors.js";
@@ -78,6 +79,12 @@ export function createAgentRouter(options: {
       version: AGENT_VERSION,
       time: Date.now(),
     })),
+  );
+  // Checks from this host for the manager's wizards: a TLS handshake, a plaintext inter-realm
+  // hello, whether a port is free (docs/agent.md "Probes").
+  app.post(
+    "/v1/probe",
+    route((req) => runProbe(req.body)),
   );
   app.get(
     "/v1/realms",

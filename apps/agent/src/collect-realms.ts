@@ -4,11 +4,15 @@ import {
   type RealmConfig,
   RealmConfigSchema,
   type ReportedRealm,
-  redactInterface,
+  redactRealmConfig,
 } from "@conclave/protocol";
 import type { Supervisor } from "./supervisor.js";
 
-/** A realm's configuration with passwords redacted: from its admin endpoint, else realm.json. */
+/**
+ * A realm's configuration with every password redacted (interfaces' and the cluster trust
+ * store's): from its admin endpoint, else realm.json. The realm redacts its own answer too;
+ * redacting again here keeps reports clean even if it did not (an older realm).
+ */
 export async function redactedConfig(
   supervisor: Supervisor,
   name: string,
@@ -16,12 +20,11 @@ export async function redactedConfig(
   const realm = supervisor.get(name);
   if (realm.state === "running") {
     const live = await realm.admin.config().catch(() => null);
-    if (live) return live;
+    if (live) return redactRealmConfig(live);
   }
   try {
     const text = await readFile(join(supervisor.dataDir(name), "realm.json"), "utf8");
-    const config = RealmConfigSchema.parse(JSON.parse(text));
-    return { ...config, interfaces: config.interfaces.map(redactInterface) };
+    return redactRealmConfig(RealmConfigSchema.parse(JSON.parse(text)));
   } catch {
     return null;
   }

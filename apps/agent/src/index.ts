@@ -6,6 +6,7 @@ export * from "./backoff.js";
 export * from "./collect-realms.js";
 export * from "./enrol.js";
 export * from "./log-ring.js";
+export * from "./probe.js";
 export * from "./realm-files.js";
 export * from "./realm-process.js";
 export * from "./reporter.js";

@@ -1,11 +1,13 @@
-import { generateKeyPairSync } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { generateKeyPairSync, X509Certificate } from "node:crypto";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RealmConfigSchema } from "@conclave/protocol";
+import { makeCa } from "@conclave/pki/test-support";
+import { REDACTED, RealmConfigSchema } from "@conclave/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { applyRealm } from "./apply-realm.js";
+import { collectRealms } from "./collect-realms.js";
 import { leaveRealmCluster, readRealmIdentity, setRealmCluster } from "./realm-cluster.js";
 import { Supervisor } from "./supervisor.js";
 
@@ -70,5 +72,78 @@ describe("realm cluster pass-through (stopped realm)", () => {
 
     await leaveRealmCluster(supervisor, "realm-a");
     expect((await stored()).cluster).toBeUndefined();
+  });
+});
+
+/** The cluster trust store: delivered like interface key material, its password never reported. */
+describe("cluster trust store delivery and redaction", () => {
+  const PASSWORD = "cluster-trust-s3cret";
+  let stateDir: string;
+  let supervisor: Supervisor;
+  let caPem: string;
+
+  beforeEach(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), "conclave-agent-trust-"));
+    supervisor = await Supervisor.open({ stateDir, realmEntry });
+    caPem = (await makeCa(stateDir, "cluster-ca")).certPem;
+  });
+  afterEach(async () => {
+    await supervisor.shutdown();
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  const trustFile = () => ({
+    name: "cluster-ca.pem",
+    contentBase64: Buffer.from(caPem).toString("base64"),
+  });
+
+  it("stopped realm: writes the trust file 0600 into keys/, and the report redacts its password", async () => {
+    await supervisor.create(
+      { name: "realm-a", config: RealmConfigSchema.parse({ name: "realm-a", interfaces }) },
+      { start: false },
+    );
+    await setRealmCluster(supervisor, "realm-a", {
+      name: "demo",
+      members: [{ name: "realm-a", addresses: [], publicKey: publicKey() }],
+      trustStorePath: "keys/cluster-ca.pem",
+      trustStorePassword: PASSWORD,
+      files: [trustFile()],
+    });
+    const file = join(supervisor.dataDir("realm-a"), "keys", "cluster-ca.pem");
+    expect(await readFile(file, "utf8")).toBe(caPem);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+    const [reported] = await collectRealms(supervisor);
+    expect(reported?.config?.cluster).toMatchObject({
+      trustStorePath: "keys/cluster-ca.pem",
+      trustStorePassword: REDACTED,
+    });
+    expect(JSON.stringify(await collectRealms(supervisor))).not.toContain(PASSWORD);
+  });
+
+  it("running realm: the trust store applies live (status shows its CA), and neither report nor status carries the password", async () => {
+    await supervisor.create({
+      name: "realm-b",
+      config: RealmConfigSchema.parse({ name: "realm-b", interfaces }),
+    });
+    const identity = await readRealmIdentity(supervisor, "realm-b");
+    const change = await setRealmCluster(supervisor, "realm-b", {
+      name: "demo",
+      members: [{ name: "realm-b", addresses: [], publicKey: identity.publicKeyPem }],
+      trustStorePath: "keys/cluster-ca.pem",
+      trustStorePassword: PASSWORD,
+      files: [trustFile()],
+    });
+    expect(change.applied).toBe("live");
+    expect(change.status?.trustStore).toMatchObject({
+      path: "keys/cluster-ca.pem",
+      certificates: [
+        { subject: "CN=cluster-ca", fingerprintSha256: new X509Certificate(caPem).fingerprint256 },
+      ],
+    });
+    const reports = await collectRealms(supervisor);
+    expect(reports[0]?.config?.cluster?.trustStorePassword).toBe(REDACTED);
+    expect(reports[0]?.cluster?.trustStore?.path).toBe("keys/cluster-ca.pem");
+    expect(JSON.stringify(reports)).not.toContain(PASSWORD);
   });
 });

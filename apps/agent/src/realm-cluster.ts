@@ -3,12 +3,15 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type AgentClusterChange,
+  AgentClusterFilesSchema,
   type AgentRealmIdentity,
   ClusterConfigSchema,
   type RealmConfig,
   RealmConfigSchema,
 } from "@conclave/protocol";
 import { RealmAdminError } from "@conclave/realm-client";
+import { KEYS_DIR } from "./apply-realm.js";
+import { writeFileAtomic } from "./realm-files.js";
 import type { Supervisor } from "./supervisor.js";
 import { SupervisorError } from "./supervisor-errors.js";
 
@@ -52,7 +55,9 @@ async function readStoredConfig(supervisor: Supervisor, name: string): Promise<R
 /**
  * Sets realm `name`'s cluster membership: live through its admin endpoint when it runs (the
  * realm validates it and persists it in realm.json itself), else in realm.json for its next
- * start.
+ * start. `files` in the body (the cluster trust store) are written 0600 into `<data>/keys/`
+ * first, the way PUT /v1/realms/:name delivers interface key material; the realm re-reads its
+ * trust store on every PUT /cluster, so new bytes under the same name apply live.
  */
 export async function setRealmCluster(
   supervisor: Supervisor,
@@ -60,7 +65,14 @@ export async function setRealmCluster(
   input: unknown,
 ): Promise<AgentClusterChange> {
   const cluster = ClusterConfigSchema.parse(input);
+  const { files } = AgentClusterFilesSchema.parse(input);
   const realm = supervisor.get(name);
+  for (const file of files) {
+    await writeFileAtomic(
+      join(supervisor.dataDir(name), KEYS_DIR, file.name),
+      Buffer.from(file.contentBase64, "base64"),
+    );
+  }
   if (realm.state === "running") {
     try {
       return { applied: "live", status: await realm.admin.setCluster(cluster) };

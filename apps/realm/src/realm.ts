@@ -14,6 +14,7 @@ import {
   type RealmConfig,
   type RealmStatus,
   redactInterface,
+  redactRealmConfig,
   type TlsReloadResult,
 } from "@conclave/protocol";
 import { ChannelStore } from "./channels/channel-store.js";
@@ -91,12 +92,7 @@ export class Realm {
 
   /** realm.json as it is now, passwords redacted. */
   redactedConfig(): RealmConfig {
-    const config = this.currentConfig();
-    return {
-      ...config,
-      interfaces: this.runtimes.map((r) => redactInterface(r.config)),
-      ...(config.cluster ? { cluster: redactCluster(config.cluster) } : {}),
-    };
+    return redactRealmConfig(this.currentConfig());
   }
 
   status(): RealmStatus {
@@ -465,8 +461,4 @@ function keepRedactedPasswords(
     }
   }
   return out;
-}
-
-function redactCluster(cluster: ClusterConfig): ClusterConfig {
-  return cluster.trustStorePassword ? { ...cluster, trustStorePassword: REDACTED } : cluster;
 }

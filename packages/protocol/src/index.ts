@@ -1,5 +1,6 @@
 export * from "./agent/agent-api.js";
 export * from "./agent/enrolment.js";
+export * from "./agent/probe.js";
 export * from "./agent/realm-process.js";
 export * from "./agent/report.js";
 export * from "./realm/admin.js";

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomUUID, X509Certificate } from "node:crypto";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { readKeyStore } from "@conclave/pki";
@@ -140,6 +140,7 @@ export class ClusterNode {
   private noMasterSince = performance.now();
   private stateSaved: Promise<void> = Promise.resolve();
   private trustedCas: string[] | undefined;
+  private trustLoadedAt = new Date();
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
 
@@ -210,9 +211,26 @@ export class ClusterNode {
     return this.config.name;
   }
 
-  /** Applies a changed membership live (addresses, keys, sites, trust store). */
+  /**
+   * Applies a changed membership live (addresses, keys, sites, trust store). The trust store
+   * file is read again every time, so new bytes under the same path count as a change.
+   * Established links stay up unless the new trust store no longer accepts their peer's
+   * certificate.
+   */
   async updateConfig(config: ClusterConfig): Promise<void> {
-    this.trustedCas = await loadTrust(config, this.options.dataDir);
+    const trusted = await loadTrust(config, this.options.dataDir);
+    const trustChanged = JSON.stringify(trusted) !== JSON.stringify(this.trustedCas);
+    this.trustedCas = trusted;
+    if (trustChanged || config.trustStorePath !== this.config.trustStorePath) {
+      this.trustLoadedAt = new Date();
+      this.options.logger.info(
+        "cluster.trust-reloaded",
+        trusted
+          ? `Peers' certificates are now verified with ${config.trustStorePath} (${trusted.length} CA certificates)`
+          : "No cluster trust store: peers' certificates are no longer verified",
+        { trustStorePath: config.trustStorePath ?? null, certificates: trusted?.length ?? 0 },
+      );
+    }
     this.config = config;
     this.quorum = new QuorumRule(config);
     for (const peer of this.followers.keys()) {
@@ -222,6 +240,7 @@ export class ClusterNode {
       for (const member of this.peers()) this.progress(member);
     }
     this.links.setConfig(config);
+    if (trustChanged && trusted) this.links.recheckCertificates();
   }
 
   /** Takes over an inter-realm connection welcomed on one of the realm's interfaces. */
@@ -338,6 +357,22 @@ export class ClusterNode {
       connectedServers: others.filter((m) => m.state !== "disconnected").length,
       disconnectedServers: others.filter((m) => m.state === "disconnected").length,
       refusals: this.links.refusalList(),
+      trustStore: this.trustStatus(),
+    };
+  }
+
+  private trustStatus(): ClusterStatus["trustStore"] {
+    if (!this.trustedCas || !this.config.trustStorePath) return null;
+    return {
+      path: this.config.trustStorePath,
+      certificates: this.trustedCas.map((pem) => {
+        const cert = new X509Certificate(pem);
+        return {
+          subject: cert.subject.replace(/\n/g, ", "),
+          fingerprintSha256: cert.fingerprint256,
+        };
+      }),
+      loadedAt: this.trustLoadedAt.toISOString(),
     };
   }
 

@@ -20,6 +20,7 @@ import type { Connection } from "../sessions/connection.js";
 import { StreamConnection } from "../sessions/stream-connection.js";
 import { WsConnection } from "../sessions/ws-connection.js";
 import { newNonce, publicKeyFingerprint, signLink, verifyLink } from "./handshake.js";
+import { isCertificateError, untrustedReason } from "./peer-certificate.js";
 
 /** How often each link is pinged (liveness and round-trip time). */
 const PING_INTERVAL_MS = 500;
@@ -312,6 +313,12 @@ export class LinkManager {
         return true;
       } catch (error) {
         if (error instanceof LinkRefusal) return false;
+        if (isCertificateError(error)) {
+          // The peer answered but the trust store rejects it: a refusal operators must see,
+          // not a network hiccup. The next address is tried all the same.
+          this.refuseCertificate(member.name, address, null, `${error.code}: ${error.message}`);
+          continue;
+        }
         this.options.logger.warn(
           "cluster.dial-failed",
           `Could not link to realm ${member.name} at ${address}: ${(error as Error).message}`,
@@ -615,6 +622,47 @@ export class LinkManager {
       default:
         if (link.wasEstablished) this.options.events.frame(link, frame);
     }
+  }
+
+  /**
+   * Re-checks the certificate of every outbound TLS link against the (new) trust store: links
+   * whose peer it still accepts stay up untouched; the others are closed and refused, and the
+   * next dial reports why.
+   */
+  recheckCertificates(): void {
+    const cas = this.options.trustedCas();
+    if (!cas) return;
+    for (const link of this.links) {
+      if (link.direction !== "outbound" || link.state === "closing") continue;
+      if (!link.connection.tlsInfo()) continue;
+      const reason = untrustedReason(link.connection.peerChain(), cas);
+      if (!reason) continue;
+      const address = link.address ?? link.connection.remoteAddress;
+      const message = this.refuseCertificate(
+        link.peer,
+        address,
+        link.connection.remoteAddress,
+        reason,
+      );
+      this.close(link, message);
+    }
+  }
+
+  /** Records and logs a peer certificate the cluster trust store does not accept. */
+  private refuseCertificate(
+    peer: string,
+    address: string,
+    remoteAddress: string | null,
+    reason: string,
+  ): string {
+    const message = `refused: the certificate realm ${peer} serves at ${address} is not trusted by the cluster trust store (${reason}); give ${peer} a certificate from a CA in the trust store, or add its CA to the trust store`;
+    this.remember(peer, remoteAddress ?? address, message);
+    this.options.logger.warn("cluster.link-refused", message, {
+      peer,
+      address,
+      code: "PEER_CERTIFICATE_UNTRUSTED",
+    });
+    return message;
   }
 
   private refuse(link: PeerLink, error: Error): void {

@@ -1,13 +1,15 @@
 import { isDeepStrictEqual } from "node:util";
-import type {
-  ChangeApplied,
-  Interface,
-  InterfaceState,
-  InterfaceStatus,
-  RealmLimits,
-  TlsReloadResult,
+import {
+  type ChangeApplied,
+  type ClientSessionInfo,
+  type Interface,
+  type InterfaceState,
+  type InterfaceStatus,
+  isTlsProtocol,
+  MAX_LISTED_SESSIONS,
+  type RealmLimits,
+  type TlsReloadResult,
 } from "@conclave/protocol";
-import { isTlsProtocol } from "@conclave/protocol";
 import type { ChannelStore } from "../channels/channel-store.js";
 import type { ClusterNode } from "../cluster/cluster-node.js";
 import { ConflictError, RealmServerError } from "../errors.js";
@@ -48,6 +50,8 @@ export class InterfaceRuntime implements SessionHost {
   private material: TlsMaterial | undefined;
   private boundPort: number | null = null;
   private readonly connections = new Map<Connection, SessionKind | undefined>();
+  /** When each connection was accepted and the client name its hello gave (status lists them). */
+  private readonly accepted = new Map<Connection, { at: string; clientName: string | null }>();
 
   constructor(
     public config: Interface,
@@ -269,9 +273,13 @@ export class InterfaceRuntime implements SessionHost {
   status(): InterfaceStatus {
     let clientSessions = 0;
     let interRealmLinks = 0;
-    for (const kind of this.connections.values()) {
-      if (kind === "client") clientSessions++;
-      else if (kind === "inter-realm") interRealmLinks++;
+    const sessions: ClientSessionInfo[] = [];
+    // Map order is accept order, so the list holds the oldest sessions and stays stable.
+    for (const [connection, kind] of this.connections) {
+      if (kind === "client") {
+        clientSessions++;
+        if (sessions.length < MAX_LISTED_SESSIONS) sessions.push(this.describe(connection));
+      } else if (kind === "inter-realm") interRealmLinks++;
     }
     return {
       name: this.config.name,
@@ -283,6 +291,7 @@ export class InterfaceRuntime implements SessionHost {
       error: this.error,
       connections: this.connections.size,
       clientSessions,
+      sessions,
       interRealmLinks,
       allowForInterRealm: this.config.allowForInterRealm,
       allowClientConnections: this.config.allowClientConnections,
@@ -290,19 +299,36 @@ export class InterfaceRuntime implements SessionHost {
     };
   }
 
-  sessionOpened(kind: SessionKind, connection: Connection): void {
+  sessionOpened(kind: SessionKind, connection: Connection, clientName?: string): void {
     this.connections.set(connection, kind);
+    const accepted = this.accepted.get(connection);
+    if (accepted) accepted.clientName = clientName ?? null;
   }
 
   sessionClosed(): void {}
 
   private accept(connection: Connection): void {
     this.connections.set(connection, undefined);
+    this.accepted.set(connection, { at: new Date().toISOString(), clientName: null });
     acceptConnection(connection, this);
     const sessionOnClose = connection.onClose;
     connection.onClose = () => {
       this.connections.delete(connection);
+      this.accepted.delete(connection);
       sessionOnClose();
+    };
+  }
+
+  private describe(connection: Connection): ClientSessionInfo {
+    const accepted = this.accepted.get(connection);
+    const tlsInfo = connection.tlsInfo();
+    return {
+      id: connection.id,
+      remoteAddress: connection.remoteAddress,
+      clientName: accepted?.clientName ?? null,
+      connectedAt: accepted?.at ?? "",
+      tls: tlsInfo !== null,
+      tlsVersion: tlsInfo?.version ?? null,
     };
   }
 

@@ -93,7 +93,7 @@ export function acceptConnection(connection: Connection, host: SessionHost): voi
     } else {
       kind = "inter-realm";
     }
-    host.sessionOpened(kind, connection);
+    host.sessionOpened(kind, connection, hello.role === "client" ? hello.client : undefined);
     connection.sendFrame({
       type: "welcome",
       realm: host.realmName,

@@ -1,3 +1,4 @@
+import type { X509Certificate } from "node:crypto";
 import type {
   ClusterFrame,
   ErrorCode,
@@ -31,6 +32,8 @@ export interface Connection {
   readonly localAddress: string;
   /** TLS details on nsps/nhps connections; null on nsp/nhp. */
   tlsInfo(): ConnectionTlsInfo | null;
+  /** Certificates the other side presented, leaf first (empty on nsp/nhp or without any). */
+  peerChain(): X509Certificate[];
   /** False once the connection is failing, closing or closed. */
   readonly isOpen: boolean;
   /** Bytes written but not yet accepted by the kernel. */

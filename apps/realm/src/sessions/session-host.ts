@@ -18,6 +18,7 @@ export interface SessionHost {
   readonly cluster: ClusterNode | undefined;
   readonly identity: RealmIdentity;
   readonly logger: Logger;
-  sessionOpened(kind: SessionKind, connection: Connection): void;
+  /** `clientName`: the `client` text of a client's hello, for the interface's session list. */
+  sessionOpened(kind: SessionKind, connection: Connection, clientName?: string): void;
   sessionClosed(kind: SessionKind, connection: Connection): void;
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomUUID, type X509Certificate } from "node:crypto";
 import type net from "node:net";
 import tls from "node:tls";
 import {
@@ -8,6 +8,7 @@ import {
   type InterfaceProtocol,
 } from "@conclave/protocol";
 import { RECORD_HEADER_BYTES } from "../channels/log-record.js";
+import { peerChain } from "../cluster/peer-certificate.js";
 import {
   CLOSE_GRACE_MS,
   type Connection,
@@ -55,6 +56,10 @@ export class StreamConnection implements Connection {
 
   tlsInfo(): ConnectionTlsInfo | null {
     return describeTls(this.socket);
+  }
+
+  peerChain(): X509Certificate[] {
+    return peerChain(this.socket);
   }
 
   sendFrame(frame: OutboundFrame): void {

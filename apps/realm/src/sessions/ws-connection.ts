@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomUUID, type X509Certificate } from "node:crypto";
 import type net from "node:net";
 import {
   decodeFrameBody,
@@ -8,6 +8,7 @@ import {
 } from "@conclave/protocol";
 import WebSocket from "ws";
 import { RECORD_HEADER_BYTES } from "../channels/log-record.js";
+import { peerChain } from "../cluster/peer-certificate.js";
 import {
   CLOSE_GRACE_MS,
   type Connection,
@@ -60,6 +61,10 @@ export class WsConnection implements Connection {
 
   tlsInfo(): ConnectionTlsInfo | null {
     return describeTls(this.socket);
+  }
+
+  peerChain(): X509Certificate[] {
+    return peerChain(this.socket);
   }
 
   sendFrame(frame: OutboundFrame): void {

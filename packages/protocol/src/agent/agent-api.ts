@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { InterfaceDetailSchema } from "../realm/admin.js";
-import { ClusterStatusSchema } from "../realm/cluster.js";
+import { type ClusterConfigInput, ClusterStatusSchema } from "../realm/cluster.js";
 import { RealmConfigSchema } from "../realm/config.js";
 import { RealmStatusSchema } from "../realm/status.js";
 import { SupervisedRealmSchema } from "./realm-process.js";
@@ -89,3 +89,17 @@ export const AgentClusterChangeSchema = z.object({
   status: ClusterStatusSchema.nullable(),
 });
 export type AgentClusterChange = z.infer<typeof AgentClusterChangeSchema>;
+
+/**
+ * The optional part of PUT /v1/realms/:name/cluster beside the `ClusterConfigSchema` fields:
+ * trust material for the cluster's `trustStorePath`. The agent writes the files (0600) into
+ * `<data>/keys/` before it applies the membership, so `trustStorePath: "keys/<file>"` resolves;
+ * the realm re-reads its trust store on every PUT /cluster, so new bytes under the same name
+ * take effect too.
+ */
+export const AgentClusterFilesSchema = z.object({
+  files: z.array(RealmFileSchema).default([]),
+});
+
+/** Body of PUT /v1/realms/:name/cluster. */
+export type AgentClusterRequest = ClusterConfigInput & { files?: RealmFile[] };

@@ -381,6 +381,17 @@ export const ClusterQuorumSchema = z.object({
   rule: z.string(),
 });
 
+/** The cluster trust store a realm verifies its peers' certificates with, as loaded. */
+export const ClusterTrustStatusSchema = z.object({
+  /** `trustStorePath` as configured. */
+  path: z.string(),
+  /** The CA certificates it holds: subject and SHA-256 (colon-separated upper-case hex). */
+  certificates: z.array(z.object({ subject: z.string(), fingerprintSha256: z.string() })),
+  /** When it was last (re)loaded: at start and on every PUT /cluster. */
+  loadedAt: z.string(),
+});
+export type ClusterTrustStatus = z.infer<typeof ClusterTrustStatusSchema>;
+
 /** GET /cluster */
 export const ClusterStatusSchema = z.object({
   cluster: ClusterNameSchema,
@@ -402,6 +413,11 @@ export const ClusterStatusSchema = z.object({
   connectedServers: z.number().int(),
   disconnectedServers: z.number().int(),
   refusals: z.array(ClusterRefusalSchema),
+  /**
+   * The trust store outbound TLS links are verified with; null when none is configured (links
+   * are encrypted, certificates unchecked). Absent from older realms.
+   */
+  trustStore: ClusterTrustStatusSchema.nullable().optional(),
 });
 export type ClusterStatus = z.infer<typeof ClusterStatusSchema>;
 

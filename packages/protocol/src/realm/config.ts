@@ -161,3 +161,22 @@ export function redactInterface(iface: Interface): Interface {
   if (tls.privateKeyPassword) tls.privateKeyPassword = REDACTED;
   return { ...iface, tls };
 }
+
+/**
+ * A copy of a realm's configuration with every password replaced by {@link REDACTED}: the
+ * interfaces' key and trust store passwords and the cluster trust store's password.
+ */
+export function redactRealmConfig(config: RealmConfig): RealmConfig {
+  const cluster = config.cluster;
+  return {
+    ...config,
+    interfaces: config.interfaces.map(redactInterface),
+    ...(cluster
+      ? {
+          cluster: cluster.trustStorePassword
+            ? { ...cluster, trustStorePassword: REDACTED }
+            : cluster,
+        }
+      : {}),
+  };
+}

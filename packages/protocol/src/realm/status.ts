@@ -16,6 +16,26 @@ export const ServedCertificateSchema = z.object({
 });
 export type ServedCertificate = z.infer<typeof ServedCertificateSchema>;
 
+/** How many client sessions an interface lists in its status (`clientSessions` counts them all). */
+export const MAX_LISTED_SESSIONS = 100;
+
+/** One welcomed client session on an interface. */
+export const ClientSessionInfoSchema = z.object({
+  /** The session id sent in the welcome. */
+  id: z.string(),
+  /** `host:port` the client connected from. */
+  remoteAddress: z.string(),
+  /** The `client` text of the client's hello; null when it sent none. */
+  clientName: z.string().nullable(),
+  /** When the connection was accepted (ISO 8601). */
+  connectedAt: z.string(),
+  /** True on nsps/nhps. */
+  tls: z.boolean(),
+  /** Negotiated TLS version (nsps/nhps), e.g. "TLSv1.3". */
+  tlsVersion: z.string().nullable(),
+});
+export type ClientSessionInfo = z.infer<typeof ClientSessionInfoSchema>;
+
 export const InterfaceStatusSchema = z.object({
   name: z.string(),
   protocol: InterfaceProtocolSchema,
@@ -29,8 +49,13 @@ export const InterfaceStatusSchema = z.object({
   error: z.string().nullable(),
   /** Open connections, including those that have not sent their hello yet. */
   connections: z.number().int(),
-  /** Connections welcomed as client sessions. */
+  /** Connections welcomed as client sessions (all of them, also those not in `sessions`). */
   clientSessions: z.number().int(),
+  /**
+   * The oldest {@link MAX_LISTED_SESSIONS} client sessions, oldest first; absent from older
+   * realms. Compare its length with `clientSessions` to see whether the list is cut.
+   */
+  sessions: z.array(ClientSessionInfoSchema).optional(),
   /** Connections welcomed as inter-realm links. */
   interRealmLinks: z.number().int(),
   allowForInterRealm: z.boolean(),
