@@ -1,17 +1,28 @@
 import { request } from "node:https";
 import {
   type AgentClusterChange,
+  type AgentClusterRequest,
   AgentErrorSchema,
   type AgentRealmIdentity,
   type AgentRealmStatusSchema,
   type ApplyRealmRequest,
   type ApplyRealmResponse,
-  type ClusterConfigInput,
   type InterfaceDetail,
+  type InterRealmHelloProbeResult,
+  type PortFreeProbeResult,
+  type ProbeRequest,
   type ReportedRealm,
+  type TlsProbeResult,
 } from "@conclave/protocol";
 import type { z } from "zod";
 import type { TlsCredential } from "./internal-pki.js";
+
+/** What POST /v1/probe answers, by the probe's kind. */
+interface ProbeAnswers {
+  tls: TlsProbeResult;
+  interRealmHello: InterRealmHelloProbeResult;
+  portFree: PortFreeProbeResult;
+}
 
 /** The agent answered with an error, or could not be reached (`status` 0). */
 export class AgentCallError extends Error {
@@ -69,14 +80,25 @@ export class AgentClient {
     return this.call("GET", `/v1/realms/${encodeURIComponent(name)}/identity`);
   }
 
-  /** Sets the realm's cluster membership (live, or in realm.json while it is stopped). */
-  setRealmCluster(name: string, cluster: ClusterConfigInput): Promise<AgentClusterChange> {
+  /**
+   * Sets the realm's cluster membership (live, or in realm.json while it is stopped), writing
+   * `files` (trust material) into its keys folder first.
+   */
+  setRealmCluster(name: string, cluster: AgentClusterRequest): Promise<AgentClusterChange> {
     return this.call("PUT", `/v1/realms/${encodeURIComponent(name)}/cluster`, cluster);
   }
 
   /** Takes the realm out of its cluster. */
   leaveRealmCluster(name: string): Promise<AgentClusterChange> {
     return this.call("DELETE", `/v1/realms/${encodeURIComponent(name)}/cluster`);
+  }
+
+  /**
+   * Runs one check from the agent's host (docs/agent.md "Probes"). Agents older than the
+   * probes answer 404 (`AgentCallError` with status 404).
+   */
+  probe<R extends ProbeRequest>(body: R): Promise<ProbeAnswers[R["kind"]]> {
+    return this.call("POST", "/v1/probe", body);
   }
 
   interfaceAction(

@@ -1,10 +1,12 @@
 import {
+  type ClientSessionInfo,
   type ClusterStatusView,
   type EncryptInterRealmOptions,
   EncryptInterRealmOptionsSchema,
 } from "@conclave/protocol";
 import { describe, expect, it } from "vitest";
 import type { ClusterRecord } from "../../store/clusters.repo.js";
+import { AgentCallError } from "../agents/agent-client.js";
 import type { ClusterOperations, MemberView } from "./cluster-operations.js";
 import { encryptPreflight } from "./encrypt-preflight.js";
 
@@ -22,7 +24,22 @@ interface Tweaks {
   disconnected?: string;
   /** Another interface on the host (realm-c's nhp0 on this port). */
   extraPort?: number;
+  /** Bind address of every nsp0 (127.0.0.1 by default). */
+  bindAddress?: string;
+  /** The sessions every nsp0 lists in its status (absent: an older realm that lists none). */
+  sessions?: Partial<ClientSessionInfo>[];
+  /** The agent's answer to a portFree probe (default: free); throw to fail the call. */
+  portFree?: (port: number) => { free: boolean; error?: string };
 }
+
+const session = (remoteAddress: string, clientName: string | null): ClientSessionInfo => ({
+  id: `s-${remoteAddress}`,
+  remoteAddress,
+  clientName,
+  connectedAt: "2026-11-22T20:00:00.000Z",
+  tls: false,
+  tlsVersion: null,
+});
 
 function world(tweaks: Tweaks = {}) {
   const port = (realm: string) => 9000 + REALMS.indexOf(realm) * 10;
@@ -36,6 +53,7 @@ function world(tweaks: Tweaks = {}) {
           port: port(name),
           boundPort: port(name),
           clientSessions: tweaks.clientSessions ?? 0,
+          sessions: tweaks.sessions,
         },
         ...(name === "realm-c" && tweaks.extraPort
           ? [
@@ -67,7 +85,7 @@ function world(tweaks: Tweaks = {}) {
         {
           alias: "nsp0",
           protocol: "nsp",
-          bindAddress: "127.0.0.1",
+          bindAddress: tweaks.bindAddress ?? "127.0.0.1",
           port: port(realm),
           autostart: true,
           allowInterRealm: true,
@@ -103,15 +121,23 @@ function world(tweaks: Tweaks = {}) {
     sites: [],
     primeSite: null,
   } as unknown as ClusterRecord;
-  const ops = { look: async () => ({ status, members }), fleet: { db: null } };
-  return { ops: ops as unknown as ClusterOperations, cluster };
+  const probes: { kind: string; host: string; port: number }[] = [];
+  const agentApi = {
+    probe: async (body: { kind: string; host: string; port: number }) => {
+      probes.push(body);
+      return tweaks.portFree ? tweaks.portFree(body.port) : { free: true };
+    },
+  };
+  const fleet = { db: null, clientFor: async () => agentApi };
+  const ops = { look: async () => ({ status, members }), fleet };
+  return { ops: ops as unknown as ClusterOperations, cluster, probes };
 }
 
 const options = (input: Partial<EncryptInterRealmOptions> = {}): EncryptInterRealmOptions =>
   EncryptInterRealmOptionsSchema.parse(input);
-const run = (tweaks: Tweaks, input: Partial<EncryptInterRealmOptions> = {}) => {
-  const { ops, cluster } = world(tweaks);
-  return encryptPreflight(ops, {} as never, cluster, options(input));
+const run = async (tweaks: Tweaks, input: Partial<EncryptInterRealmOptions> = {}) => {
+  const { ops, cluster, probes } = world(tweaks);
+  return { ...(await encryptPreflight(ops, {} as never, cluster, options(input))), probes };
 };
 const brief = (findings: { severity: string; realm: string | null; check: string }[]) =>
   findings.map((f) => [f.severity, f.realm, f.check]);
@@ -141,6 +167,41 @@ describe("encrypt-inter-realm pre-flight", () => {
     );
   });
 
+  it("asks each realm's agent whether its new ports are free, and blocks on one another program holds", async () => {
+    const held = "EADDRINUSE: port 9011 on 0.0.0.0 is in use";
+    const result = await run({
+      bindAddress: "0.0.0.0",
+      portFree: (port) => (port === 9011 ? { free: false, error: held } : { free: true }),
+    });
+    expect(result.probes).toEqual(
+      [9001, 9002, 9011, 9012, 9021, 9022].map((port) => ({
+        kind: "portFree",
+        host: "0.0.0.0",
+        port,
+      })),
+    );
+    expect(brief(result.findings)).toEqual([["error", "realm-b", "portInUse"]]);
+    expect(result.findings[0]!.problem).toContain("Port 9011 for realm-b's inter-realm nsps");
+    expect(result.findings[0]!.problem).toContain(held);
+    expect(result.findings[0]!.fix).toMatch(/another port in ports\.realm-b, or stop the program/);
+
+    // A port another interface uses is refused from the reports alone: no probe for it.
+    const chosen = await run({}, { ports: { "realm-a": { interRealm: 9010 } } });
+    expect(chosen.probes.map((p) => p.port)).not.toContain(9010);
+  });
+
+  it("warns that it could not check ports when the agent predates probes (404)", async () => {
+    const result = await run({
+      portFree: () => {
+        throw new AgentCallError(404, "NOT_FOUND", "No agent route POST /v1/probe");
+      },
+    });
+    expect(brief(result.findings)).toEqual(REALMS.map((r) => ["warning", r, "portInUse"]));
+    expect(result.findings[0]!.problem).toMatch(
+      /Could not check whether ports 9001, 9002 are free on host-1: its agent is too old/,
+    );
+  });
+
   it("blocks on a disconnected member or no quorum; warns when quorum is at risk", async () => {
     expect(brief((await run({ disconnected: "realm-c" })).findings)).toEqual([
       ["error", "realm-c", "membership"],
@@ -164,6 +225,44 @@ describe("encrypt-inter-realm pre-flight", () => {
     expect((await run({ clientSessions: 2 }, { plaintext: "keep" })).findings).toEqual([]);
     // Already on loopback: binding it there changes nothing for its clients.
     expect((await run({ clientSessions: 2 }, { plaintext: "loopback" })).findings).toEqual([]);
+  });
+
+  it("names the clients a removal would drop, and how many more the realm did not list", async () => {
+    const sessions = [session("10.0.0.7:51000", "orders-app"), session("10.0.0.8:52000", null)];
+    const removed = await run({ clientSessions: 3, sessions }, { plaintext: "remove" });
+    expect(removed.findings[0]!.problem).toContain(
+      "3 client sessions on realm-a/nsp0 (nsp://127.0.0.1:9000) will be dropped when the lock down removes it: " +
+        "orders-app from 10.0.0.7:51000 since 2026-11-22T20:00:00.000Z; " +
+        "unnamed client from 10.0.0.8:52000 since 2026-11-22T20:00:00.000Z; +1 more",
+    );
+    // A long list is cut to ten names.
+    const many = Array.from({ length: 12 }, (_, i) => session(`10.0.1.${i}:5000`, `c${i}`));
+    const crowd = await run({ clientSessions: 150, sessions: many }, { plaintext: "remove" });
+    expect(crowd.findings[0]!.problem).toMatch(/^150 client sessions .*c9 from .*; \+140 more$/);
+  });
+
+  it("with loopback, counts only the clients that do not connect from loopback", async () => {
+    const sessions = [
+      session("127.0.0.1:51000", "local-monitor"),
+      session("10.0.0.7:51001", "orders-app"),
+    ];
+    const wide = { bindAddress: "0.0.0.0", clientSessions: 2, sessions };
+    const result = await run(wide, { plaintext: "loopback" });
+    expect(brief(result.findings)).toEqual(REALMS.map((r) => ["warning", r, "plaintextClients"]));
+    expect(result.findings[0]!.problem).toMatch(
+      /^1 client session on realm-a\/nsp0 .* binds it to loopback: orders-app from 10\.0\.0\.7:51001 since /,
+    );
+    expect(result.findings[0]!.problem).not.toContain("local-monitor");
+    const local = [session("127.0.0.1:51000", "local-monitor")];
+    const onlyLocal = { bindAddress: "0.0.0.0", clientSessions: 1, sessions: local };
+    expect((await run(onlyLocal, { plaintext: "loopback" })).findings).toEqual([]);
+    // A dual-stack bind moves to ::1, so an IPv4 loopback client is dropped; an IPv6 one stays.
+    const dual = [session("::ffff:127.0.0.1:51000", "v4-local"), session("::1:51001", "v6-local")];
+    const v6 = await run(
+      { bindAddress: "::", clientSessions: 2, sessions: dual },
+      { plaintext: "loopback" },
+    );
+    expect(v6.findings[0]!.problem).toMatch(/^1 client session .*: v4-local from /);
   });
 
   it("needs a keystore for every realm when certificates are given per realm", async () => {

@@ -1,11 +1,15 @@
+import { isIP } from "node:net";
 import { checkTlsEntry, type PrivateKeyEntry } from "@conclave/pki";
 import type {
+  ClientSessionInfo,
   EncryptInterRealmOptions,
   WizardFinding,
   WizardFindingCheck,
 } from "@conclave/protocol";
 import { CasRepo } from "../../store/cas.repo.js";
 import type { ClusterRecord } from "../../store/clusters.repo.js";
+import { AgentCallError } from "../agents/agent-client.js";
+import type { Fleet } from "../agents/fleet.js";
 import { CLOCK_SKEW_LIMIT_MS, CLOCK_SKEW_WARNING_MS } from "../clusters/preflight.js";
 import type { KeystoresService } from "../keystores/keystores.service.js";
 import type { ClusterOperations, MemberView } from "./cluster-operations.js";
@@ -42,6 +46,8 @@ const CHECK_OF: Record<string, WizardFindingCheck> = {
 
 const PLAINTEXT = new Set(["nsp", "nhp"]);
 const MINIMUM_TLS = ["TLSv1.2", "TLSv1.3"];
+/** Client sessions a plaintextClients finding names; the rest are "+N more". */
+const NAMED_SESSIONS = 10;
 
 export interface EncryptPreflightResult {
   findings: WizardFinding[];
@@ -143,9 +149,11 @@ export async function encryptPreflight(
   const takenByAgent = portsInUse(members);
   for (const member of cluster.members) {
     const view = members.find((m) => m.realm === member.realm)!;
-    const realmPlan = planRealm(view, member.addresses, options, takenByAgent, add);
-    if (!realmPlan) continue;
+    const planned = planRealm(view, member.addresses, options, takenByAgent, add);
+    if (!planned) continue;
+    const realmPlan = planned.plan;
     plan[member.realm] = realmPlan;
+    await checkPortsFree(ops.fleet, view, realmPlan.bindAddress, planned.unprobed, add);
     checkClock(view, add);
     checkPlaintextClients(view, realmPlan, options, add);
     if (options.certificates !== "issue") {
@@ -200,7 +208,7 @@ function planRealm(
   options: EncryptInterRealmOptions,
   takenByAgent: Map<string, Map<number, string>>,
   add: Add,
-): RealmPlan | null {
+): { plan: RealmPlan; unprobed: PlannedPort[] } | null {
   const realm = view.realm;
   if (!view.record || !view.agent?.connected || view.reported?.state !== "running") {
     add(
@@ -242,9 +250,17 @@ function planRealm(
     return port;
   };
   const given = options.ports[realm];
+  // New ports no interface on the host uses: only the host can tell whether a program holds them.
+  const unprobed: PlannedPort[] = [];
   const portOf = (wanted: number | undefined, label: string) => {
-    if (wanted === undefined) return pick(dialled.port + 1);
-    if (!isFree(wanted)) {
+    if (wanted === undefined) {
+      const port = pick(dialled.port + 1);
+      if (!ours.has(port)) unprobed.push({ port, label });
+      return port;
+    }
+    if (isFree(wanted)) {
+      if (!ours.has(wanted)) unprobed.push({ port: wanted, label });
+    } else {
       add(
         "error",
         realm,
@@ -259,15 +275,70 @@ function planRealm(
   const interRealmPort = portOf(given?.interRealm, "inter-realm nsps");
   const clientPort = options.clientInterface ? portOf(given?.client, "client nsps") : null;
   return {
-    host: dialled.host,
-    bindAddress: first.bindAddress,
-    interRealmPort,
-    clientPort,
-    address: `nsps://${dialled.host}:${interRealmPort}`,
-    oldInterfaces: old.map((d) => d.alias),
-    keystoreId: null,
-    truststoreId: null,
+    plan: {
+      host: dialled.host,
+      bindAddress: first.bindAddress,
+      interRealmPort,
+      clientPort,
+      address: `nsps://${dialled.host}:${interRealmPort}`,
+      oldInterfaces: old.map((d) => d.alias),
+      keystoreId: null,
+      truststoreId: null,
+    },
+    unprobed,
   };
+}
+
+interface PlannedPort {
+  port: number;
+  label: string;
+}
+
+/**
+ * Asks the realm's agent whether each new port can be listened on at the interface's bind
+ * address, so a port another program holds blocks here rather than failing the stage step.
+ */
+async function checkPortsFree(
+  fleet: Fleet,
+  view: MemberView,
+  bindAddress: string,
+  ports: PlannedPort[],
+  add: Add,
+): Promise<void> {
+  if (ports.length === 0) return;
+  const realm = view.realm;
+  const agent = view.agent!;
+  let checked = 0;
+  try {
+    const client = await fleet.clientFor(agent);
+    for (const { port, label } of ports) {
+      const answer = await client.probe({ kind: "portFree", host: bindAddress, port });
+      checked++;
+      if (answer.free) continue;
+      add(
+        "error",
+        realm,
+        "portInUse",
+        `Port ${port} for ${realm}'s ${label} interface cannot be listened on at ${bindAddress} on ${agent.hostname}: ${answer.error ?? "no reason given"}`,
+        `Choose another port in ports.${realm}, or stop the program that holds port ${port}`,
+      );
+    }
+  } catch (error) {
+    const reason =
+      error instanceof AgentCallError && error.status === 404
+        ? "its agent is too old to probe ports (update it)"
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    const unchecked = ports.slice(checked).map((p) => p.port);
+    add(
+      "warning",
+      realm,
+      "portInUse",
+      `Could not check whether port${unchecked.length === 1 ? "" : "s"} ${unchecked.join(", ")} ${unchecked.length === 1 ? "is" : "are"} free on ${agent.hostname}: ${reason}`,
+      "Make sure no other program listens there; otherwise the stage step fails with the realm's reason",
+    );
+  }
 }
 
 function checkClock(view: MemberView, add: Add): void {
@@ -305,16 +376,44 @@ function checkPlaintextClients(
     const definition = view.record!.interfaces.find((d) => d.alias === alias)!;
     if (options.plaintext === "loopback" && /^(127\.|::1$)/.test(definition.bindAddress)) continue;
     const live = view.reported?.status?.interfaces.find((i) => i.name === alias);
-    const sessions = live?.clientSessions ?? 0;
-    if (sessions === 0) continue;
+    const total = live?.clientSessions ?? 0;
+    if (total === 0) continue;
+    // Older realms only count their sessions; newer ones list the oldest of them.
+    const listed = live?.sessions;
+    const unlisted = listed ? Math.max(0, total - listed.length) : total;
+    const stays = options.plaintext === "loopback" ? staysOnLoopback(definition.bindAddress) : null;
+    const dropped = (listed ?? []).filter((s) => !stays?.(s.remoteAddress));
+    const count = dropped.length + unlisted;
+    if (count === 0) continue;
+    const named = dropped.slice(0, NAMED_SESSIONS).map(describeSession);
+    const more = count - named.length;
+    const who =
+      named.length === 0 ? "" : `: ${named.join("; ")}${more > 0 ? `; +${more} more` : ""}`;
     add(
       "warning",
       view.realm,
       "plaintextClients",
-      `${sessions} client session${sessions === 1 ? "" : "s"} on ${view.realm}/${alias} (${definition.protocol}://${definition.bindAddress}:${definition.port}) will be dropped when the lock down ${options.plaintext === "remove" ? "removes it" : "binds it to loopback"}`,
+      `${count} client session${count === 1 ? "" : "s"} on ${view.realm}/${alias} (${definition.protocol}://${definition.bindAddress}:${definition.port}) will be dropped when the lock down ${options.plaintext === "remove" ? "removes it" : "binds it to loopback"}${who}`,
       `Move those clients to ${view.realm}'s nsps client interface first, or choose plaintext "keep"`,
     );
   }
+}
+
+function describeSession(session: ClientSessionInfo): string {
+  return `${session.clientName ?? "unnamed client"} from ${session.remoteAddress} since ${session.connectedAt}`;
+}
+
+/**
+ * Whether a client at `remoteAddress` (`host:port`) can still reach an interface that the lock
+ * down rebinds from `bindAddress` to loopback: the same rule as the lock down (IPv6 and `::`
+ * binds go to ::1, the rest to 127.0.0.1), so an IPv4 client of a dual-stack bind is dropped.
+ */
+function staysOnLoopback(bindAddress: string): (remoteAddress: string) => boolean {
+  const v6 = isIP(bindAddress) === 6 || bindAddress === "::";
+  return (remoteAddress) => {
+    const host = remoteAddress.slice(0, remoteAddress.lastIndexOf(":")).replace(/^\[|\]$/g, "");
+    return v6 ? host === "::1" : /^127\./.test(host);
+  };
 }
 
 async function checkCertificate(
