@@ -351,7 +351,9 @@ export class LinkManager {
         }
       };
       connection.onFrame = (raw) => {
-        if (link.state === "established") {
+        // Once established, every frame is the peer's, also while the link closes after a move
+        // (its grace period): treating those as handshake frames would drop a forwarded publish.
+        if (link.wasEstablished) {
           this.receive(link, raw);
           return;
         }
