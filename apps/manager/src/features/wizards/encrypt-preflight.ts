@@ -4,13 +4,11 @@ import type {
   ClientSessionInfo,
   EncryptInterRealmOptions,
   WizardFinding,
-  WizardFindingCheck,
 } from "@conclave/protocol";
 import { CasRepo } from "../../store/cas.repo.js";
 import type { ClusterRecord } from "../../store/clusters.repo.js";
 import { AgentCallError } from "../agents/agent-client.js";
 import type { Fleet } from "../agents/fleet.js";
-import { CLOCK_SKEW_LIMIT_MS, CLOCK_SKEW_WARNING_MS } from "../clusters/preflight.js";
 import type { KeystoresService } from "../keystores/keystores.service.js";
 import type { ClusterOperations, MemberView } from "./cluster-operations.js";
 import {
@@ -20,29 +18,13 @@ import {
   parseAddress,
   type RealmPlan,
 } from "./encrypt-plan.js";
-
-/** pki check ids → the wizard's finding checks. */
-const CHECK_OF: Record<string, WizardFindingCheck> = {
-  "localhost-only-certificate": "certificateCoverage",
-  "host-not-covered": "certificateCoverage",
-  "host-coverage-unknown": "certificateCoverage",
-  "no-subject-alt-name": "certificateCoverage",
-  "key-mismatch": "keyMatch",
-  "no-certificate": "keyMatch",
-  expired: "expiry",
-  "not-yet-valid": "expiry",
-  "expiring-soon": "expiry",
-  "missing-server-auth": "keyUsage",
-  "missing-client-auth": "keyUsage",
-  "key-usage-unsuitable": "keyUsage",
-  "ca-as-leaf": "keyUsage",
-  "weak-key": "keyUsage",
-  "weak-signature": "keyUsage",
-  "chain-broken": "chain",
-  "untrusted-chain": "chain",
-  "trust-anchor-expired": "chain",
-  "empty-truststore": "chain",
-};
+import {
+  type AddFinding as Add,
+  CERTIFICATE_CHECK_OF,
+  checkClock,
+  checkClusterWhole,
+  findingList,
+} from "./preflight-common.js";
 
 const PLAINTEXT = new Set(["nsp", "nhp"]);
 const MINIMUM_TLS = ["TLSv1.2", "TLSv1.3"];
@@ -65,53 +47,12 @@ export async function encryptPreflight(
   cluster: ClusterRecord,
   options: EncryptInterRealmOptions,
 ): Promise<EncryptPreflightResult> {
-  const findings: WizardFinding[] = [];
-  const add = (
-    severity: "error" | "warning",
-    realm: string | null,
-    check: WizardFindingCheck,
-    problem: string,
-    fix: string,
-  ) => {
-    const base = `${check}:${realm ?? "cluster"}`;
-    let id = base;
-    for (let n = 2; findings.some((f) => f.id === id); n++) id = `${base}:${n}`;
-    findings.push({ id, severity, realm, check, problem, fix, acknowledged: false });
-  };
+  const { findings, add } = findingList();
 
   const { status, members } = await ops.look(cluster.name);
 
   // Cluster health: links move one realm at a time, so the cluster must be whole first.
-  const master = members.find((m) => m.realm === status.master);
-  const quorum = master?.cluster?.quorum;
-  if (!status.master || !quorum?.hasQuorum) {
-    add(
-      "error",
-      null,
-      "quorum",
-      `Cluster ${cluster.name} has no master with a quorum (status ${status.status})`,
-      "Bring members back until the cluster is Active, then start the wizard again",
-    );
-  } else if (quorum.margin <= 0) {
-    add(
-      "warning",
-      null,
-      "quorum",
-      `Quorum is at risk: losing one more member of ${cluster.name} stops it serving while links move`,
-      "Bring every member back (the cluster should be Active) before switching",
-    );
-  }
-  for (const view of status.members) {
-    if (view.state !== "connected") {
-      add(
-        "error",
-        view.realm,
-        "membership",
-        `${view.realm} is ${view.state} in cluster ${cluster.name}`,
-        "Start the realm (and its agent) and wait until the cluster status shows it connected",
-      );
-    }
-  }
+  checkClusterWhole(cluster.name, status, members, add, "while links move");
 
   for (const severity of options.protocols) {
     if (!MINIMUM_TLS.includes(severity)) {
@@ -175,14 +116,6 @@ export async function encryptPreflight(
   }
   return { findings, plan };
 }
-
-type Add = (
-  severity: "error" | "warning",
-  realm: string | null,
-  check: WizardFindingCheck,
-  problem: string,
-  fix: string,
-) => void;
 
 /** Ports each agent's host has in use: every realm's definitions and what they listen on. */
 function portsInUse(members: MemberView[]): Map<string, Map<number, string>> {
@@ -341,29 +274,6 @@ async function checkPortsFree(
   }
 }
 
-function checkClock(view: MemberView, add: Add): void {
-  const skew = view.agent?.clockSkewMs;
-  if (skew === null || skew === undefined) return;
-  const host = view.agent!.hostname;
-  if (Math.abs(skew) > CLOCK_SKEW_LIMIT_MS) {
-    add(
-      "error",
-      view.realm,
-      "clockSkew",
-      `The clock of ${host} is ${Math.round(skew)} ms off the manager's (limit ${CLOCK_SKEW_LIMIT_MS} ms): certificates may look not yet valid`,
-      "Synchronise the host's clock (NTP/chrony) and start the wizard again",
-    );
-  } else if (Math.abs(skew) > CLOCK_SKEW_WARNING_MS) {
-    add(
-      "warning",
-      view.realm,
-      "clockSkew",
-      `The clock of ${host} is ${Math.round(skew)} ms off the manager's`,
-      "Synchronise the host's clock (NTP/chrony)",
-    );
-  }
-}
-
 /** Clients on an interface the plan closes (plaintext "remove", or "loopback" off a wider bind). */
 function checkPlaintextClients(
   view: MemberView,
@@ -474,7 +384,7 @@ async function checkCertificate(
     add(
       finding.severity,
       realm,
-      CHECK_OF[finding.id] ?? "keystore",
+      CERTIFICATE_CHECK_OF[finding.id] ?? "keystore",
       `${keystore.record.name}: ${finding.message} (peers dial ${plan.host})`,
       finding.fix ?? "Use a certificate that fits",
     );
