@@ -10,6 +10,10 @@ export class LoadPublisher {
   readonly errors: string[] = [];
   sent = 0;
   lastAckAt = 0;
+  /** Sessions opened (1 when the connection was never lost). */
+  connects = 0;
+  /** Why a session ended without this publisher closing it (the realm dropped it). */
+  readonly disconnects: string[] = [];
   private stopping = false;
   private client: RealmClient | undefined;
   private readonly done: Promise<void>;
@@ -23,6 +27,11 @@ export class LoadPublisher {
       maxEvents: number;
       maxSeconds: number;
       window?: number;
+      /**
+       * Open the session before the first publish, so every event goes over one session
+       * (otherwise the first publishes may each open one) and a reconnect shows in `connects`.
+       */
+      connectFirst?: boolean;
     },
   ) {
     this.done = this.run();
@@ -46,6 +55,10 @@ export class LoadPublisher {
       try {
         if (this.client && !(await isClosed(this.client))) return this.client;
         this.client = await RealmClient.connect(this.url(), { timeoutMs: 2_000 });
+        this.connects++;
+        void this.client.closed.then((reason) => {
+          if (reason) this.disconnects.push(`${reason.code}: ${reason.message}`);
+        });
         return this.client;
       } catch {
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -72,6 +85,7 @@ export class LoadPublisher {
 
   private async run(): Promise<void> {
     const { rate, maxEvents, maxSeconds, window = 500 } = this.options;
+    if (this.options.connectFirst) await this.connect();
     const started = Date.now();
     const inFlight = new Set<Promise<void>>();
     while (!this.stopping && this.sent < maxEvents && Date.now() - started < maxSeconds * 1000) {
@@ -96,11 +110,16 @@ async function isClosed(client: RealmClient): Promise<boolean> {
 /** A subscriber from the first event; records (seq, eventId) as delivered. */
 export class Collector {
   readonly events: { seq: number; eventId: string }[] = [];
+  /** Why the session ended without {@link close} (the realm dropped it). */
+  readonly disconnects: string[] = [];
   private client: RealmClient | undefined;
 
   static async start(url: string, channel: string): Promise<Collector> {
     const collector = new Collector();
     collector.client = await RealmClient.connect(url, { timeoutMs: 5_000 });
+    void collector.client.closed.then((reason) => {
+      if (reason) collector.disconnects.push(`${reason.code}: ${reason.message}`);
+    });
     await collector.client.subscribe(channel, { from: "earliest" }, (event: RealmEvent) =>
       collector.events.push({ seq: event.seq, eventId: event.eventId }),
     );

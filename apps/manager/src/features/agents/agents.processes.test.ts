@@ -1,15 +1,22 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { get as httpGet } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createRootCa, generateCsr, signCsr } from "@conclave/pki";
 import type { ManagerEvent } from "@conclave/protocol";
 import { RealmAdminClient } from "@conclave/realm-client";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  AGENT_MAIN as AGENT,
+  killLaunched,
+  launch,
+  MANAGER_MAIN as MANAGER,
+  type Proc,
+  stopProc as stop,
+  until,
+} from "../../testing/boot-demo.js";
 import { freshPgliteDir } from "../../testing/pglite-template.js";
 
 /**
@@ -17,81 +24,7 @@ import { freshPgliteDir } from "../../testing/pglite-template.js";
  * (dist/main.js), a node agent (apps/agent/dist/main.js) enrolled with a one-time token, and
  * realm processes under the agent. One boot serves every step, in order.
  */
-const MANAGER = fileURLToPath(new URL("../../../dist/main.js", import.meta.url));
-const AGENT = fileURLToPath(new URL("../../../../agent/dist/main.js", import.meta.url));
 const PASSWORD = "process test admin passphrase";
-
-interface Proc {
-  child: ChildProcess;
-  lines: string[];
-  stderr: string;
-  exited: Promise<number | null>;
-  /** Resolves with the first JSON line whose msg is `msg`. */
-  line(msg: string, timeoutMs?: number): Promise<Record<string, unknown>>;
-}
-
-const running = new Set<Proc>();
-
-function launch(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const proc: Proc = {
-    child,
-    lines: [],
-    stderr: "",
-    exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))),
-    line(msg, timeoutMs = 30_000) {
-      const find = () =>
-        proc.lines
-          .filter((l) => l.startsWith("{"))
-          .map((l) => JSON.parse(l) as Record<string, unknown>)
-          .find((l) => l.msg === msg);
-      return new Promise((resolve, reject) => {
-        const started = Date.now();
-        const poll = setInterval(() => {
-          const found = find();
-          if (found) {
-            clearInterval(poll);
-            resolve(found);
-          } else if (Date.now() - started > timeoutMs || child.exitCode !== null) {
-            clearInterval(poll);
-            reject(new Error(`no "${msg}" line: ${proc.stderr}\n${proc.lines.join("\n")}`));
-          }
-        }, 25);
-      });
-    },
-  };
-  let partial = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    const parts = (partial + chunk.toString()).split("\n");
-    partial = parts.pop()!;
-    proc.lines.push(...parts);
-  });
-  child.stderr!.on("data", (chunk: Buffer) => {
-    proc.stderr += chunk.toString();
-  });
-  running.add(proc);
-  void proc.exited.then(() => running.delete(proc));
-  return proc;
-}
-
-async function stop(proc: Proc | undefined): Promise<number | null> {
-  if (!proc || proc.child.exitCode !== null) return proc?.child.exitCode ?? null;
-  proc.child.kill("SIGTERM");
-  return proc.exited;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe("manager, agent and realms as processes", () => {
   let root: string;
@@ -156,7 +89,7 @@ describe("manager, agent and realms as processes", () => {
     // The agent first: it stops its realms.
     await stop(agent);
     await stop(manager);
-    for (const proc of running) proc.child.kill("SIGKILL");
+    killLaunched();
     await rm(root, { recursive: true, force: true });
   });
 

@@ -1,15 +1,11 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { get as httpGet } from "node:http";
-import { createServer } from "node:net";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import type { ManagerEvent } from "@conclave/protocol";
-import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshPgliteDir } from "../../testing/pglite-template.js";
+import { bootDemo, type Demo, freeBasePort, listenEvents, until } from "../../testing/boot-demo.js";
 
 /**
  * Issue 5's acceptance with real processes, booted the way `npm start` boots them
@@ -18,48 +14,9 @@ import { freshPgliteDir } from "../../testing/pglite-template.js";
  * interface, a three-realm cluster formed through the API, a killed realm seen going and
  * coming back on the event stream, a restart that keeps everything, and no secret anywhere.
  */
-const SCRIPT = fileURLToPath(new URL("../../../../../scripts/start-demo.mjs", import.meta.url));
 const PASSWORD = "clusters process test admin passphrase";
 const KEYSTORE_PASSWORD = "keystore-secret-Xq7!pass";
 const run = promisify(execFile);
-
-async function freeBasePort(): Promise<number> {
-  const free = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once("error", () => resolve(false));
-      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-    });
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    if ((await free(base)) && (await free(base + 10)) && (await free(base + 20))) return base;
-  }
-}
-
-/** A process the test waits for has exited: stop waiting at once. */
-class ExitedError extends Error {}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const started = Date.now();
-  let last: unknown;
-  for (;;) {
-    const value = await fn().catch((error: unknown) => {
-      if (error instanceof ExitedError) throw error;
-      last = error;
-      return undefined;
-    });
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what} (${last})`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-interface Demo {
-  child: ChildProcess;
-  out: string[];
-  exited: Promise<number | null>;
-  url: string;
-}
 
 type Realm = {
   name: string;
@@ -73,105 +30,32 @@ describe("clusters, keystores and restarts with real processes (npm start)", () 
   let root: string;
   let base: number;
   let demo: Demo | undefined;
-  let session: ReturnType<typeof request.agent>;
-  let csrf = "";
   const bodies: string[] = [];
   const logs: string[] = [];
 
-  const boot = async (): Promise<Demo> => {
-    const child = spawn(process.execPath, [SCRIPT], {
-      env: {
-        PATH: process.env.PATH,
-        PORT: "0",
-        CONCLAVE_DATA_DIR: join(root, "data"),
-        CONCLAVE_DEMO_BASE_PORT: String(base),
-        CONCLAVE_ADMIN_PASSWORD: PASSWORD,
-        CONCLAVE_DEMO_VERBOSE: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const out: string[] = [];
-    child.stdout!.on("data", (chunk: Buffer) => out.push(chunk.toString()));
-    child.stderr!.on("data", (chunk: Buffer) => out.push(chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    const url = await until(
-      "Conclave is running",
-      async () => {
-        if (child.exitCode !== null) throw new ExitedError(out.join(""));
-        const text = out.join("");
-        return text.includes("Press Ctrl-C")
-          ? /Conclave is running at (\S+)/.exec(text)?.[1]
-          : undefined;
-      },
-      30_000,
-    );
-    session = request.agent(url);
-    const login = await session
-      .post("/api/v1/session")
-      .send({ username: "admin", password: PASSWORD });
-    expect(login.status).toBe(200);
-    csrf = login.body.csrfToken;
-    return { child, out, exited, url };
-  };
+  const boot = () => bootDemo({ password: PASSWORD, root, base, record: bodies });
   const shutdown = async () => {
     if (!demo) return;
-    if (demo.child.exitCode === null) demo.child.kill("SIGINT");
-    expect(await demo.exited).toBe(0);
+    expect(await demo.shutdown()).toBe(0);
     logs.push(...demo.out);
     demo = undefined;
   };
-  const record = (res: request.Response) => {
-    bodies.push(res.text ?? "");
-    return res;
-  };
   const api = {
-    get: async (path: string) => record(await session.get(`/api/v1${path}`)),
-    post: async (path: string, body?: object) =>
-      record(
-        await session
-          .post(`/api/v1${path}`)
-          .set("x-csrf-token", csrf)
-          .send(body ?? {}),
-      ),
+    get: (path: string) => demo!.api.get(path),
+    post: (path: string, body?: object) => demo!.api.post(path, body),
   };
   const realms = async () => (await api.get("/realms")).body as Realm[];
 
-  /** Collects the SSE stream until `stop` is called. */
-  const listen = async () => {
-    const cookie = (await session.get("/api/v1/session")).request.cookies;
-    const events: ManagerEvent[] = [];
-    const stream = httpGet(`${demo!.url}/api/v1/events`, { headers: { cookie } }, (res) => {
-      let buffer = "";
-      res.on("data", (chunk: Buffer) => {
-        buffer += chunk.toString();
-        const messages = buffer.split("\n\n");
-        buffer = messages.pop()!;
-        for (const message of messages) {
-          const data = /^data: (.*)$/m.exec(message)?.[1];
-          if (data) events.push(JSON.parse(data));
-        }
-      });
-    });
-    stream.on("error", () => {});
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    return { events, stop: () => stream.destroy() };
-  };
+  const listen = () => listenEvents(demo!);
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "conclave-clusters-"));
-    const template = await freshPgliteDir();
-    await cp(template, join(root, "data", "pglite"), { recursive: true });
-    await rm(dirname(template), { recursive: true, force: true });
     base = await freeBasePort();
     demo = await boot();
   }, 60_000);
 
   afterAll(async () => {
-    if (demo && demo.child.exitCode === null) {
-      demo.child.kill("SIGINT");
-      await Promise.race([demo.exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (demo.child.exitCode === null) demo.child.kill("SIGKILL");
-    }
+    await demo?.shutdown();
     await rm(root, { recursive: true, force: true });
   }, 30_000);
 
@@ -256,14 +140,13 @@ describe("clusters, keystores and restarts with real processes (npm start)", () 
     );
     caPem = await readFile(join(dir, "ca.pem"), "utf8");
 
-    const upload = record(
-      await session
-        .post("/api/v1/keystores")
-        .set("x-csrf-token", csrf)
-        .field("password", KEYSTORE_PASSWORD)
-        .field("name", "realm-a-server")
-        .attach("file", join(dir, "server.p12")),
-    );
+    const upload = await demo!.session
+      .post("/api/v1/keystores")
+      .set("x-csrf-token", demo!.csrf)
+      .field("password", KEYSTORE_PASSWORD)
+      .field("name", "realm-a-server")
+      .attach("file", join(dir, "server.p12"));
+    bodies.push(upload.text ?? "");
     expect(upload.status, upload.text).toBe(201);
     keystoreId = upload.body.id;
 

@@ -4,6 +4,7 @@ import type { SecretBox } from "../../store/secrets.js";
 import type { Fleet } from "../agents/fleet.js";
 import { ClusterOperations } from "./cluster-operations.js";
 import { encryptInterRealmKind } from "./encrypt-inter-realm.js";
+import { rotateCredentialsKind } from "./rotate-credentials.js";
 import { WizardEngine } from "./wizard-engine.js";
 import { createWizardsRouter } from "./wizards.router.js";
 import { WizardsService } from "./wizards.service.js";
@@ -20,11 +21,10 @@ export function createWizards(options: {
   resume: boolean;
 }): Router {
   const { fleet } = options;
+  const ops = new ClusterOperations(fleet);
   const kinds = {
-    "encrypt-inter-realm": encryptInterRealmKind({
-      ops: new ClusterOperations(fleet),
-      secrets: options.secrets,
-    }),
+    "encrypt-inter-realm": encryptInterRealmKind({ ops, secrets: options.secrets }),
+    "rotate-credentials": rotateCredentialsKind({ ops, secrets: options.secrets }),
   };
   const engine = new WizardEngine({ db: fleet.db, bus: fleet.bus, logger: fleet.logger, kinds });
   fleet.bus.onClose(() => {
