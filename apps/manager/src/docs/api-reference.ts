@@ -133,7 +133,7 @@ function notesOf(schema: Schema): string {
   if (schema.default !== undefined) notes.push(`default ${JSON.stringify(schema.default)}`);
   if (typeof schema.pattern === "string")
     notes.push(`pattern \`${schema.pattern.replace(/\|/g, "\\|")}\``);
-  if (typeof schema.description === "string") notes.push(schema.description);
+  if (typeof schema.description === "string") notes.push(escapeEmphasis(schema.description));
   return notes.join("; ");
 }
 
@@ -183,7 +183,10 @@ function renderOperation(
     lines.push("| parameter | in | type | required | notes |", "|---|---|---|---|---|");
     for (const p of parameters) {
       const schema = p.schema as Schema;
-      const notes = [notesOf(schema), typeof p.description === "string" ? p.description : ""]
+      const notes = [
+        notesOf(schema),
+        typeof p.description === "string" ? escapeEmphasis(p.description) : "",
+      ]
         .filter(Boolean)
         .join("; ");
       lines.push(
@@ -254,4 +257,15 @@ export function formatWithBiome(markdown: string, root: string): string {
   );
   if (result.status !== 0) throw new Error(`biome format failed: ${result.stderr}`);
   return result.stdout;
+}
+
+/**
+ * Backslash-escapes `*` outside code spans: a description like `"user.*"` would otherwise be read
+ * as emphasis, and the Markdown formatter rewrites it to `_`.
+ */
+function escapeEmphasis(text: string): string {
+  return text
+    .split("`")
+    .map((part, i) => (i % 2 === 0 ? part.replace(/\*/g, "\\*") : part))
+    .join("`");
 }
