@@ -1,9 +1,9 @@
 import { connect } from "node:tls";
-import { expect, test } from "@playwright/test";
 import { expectNoSeriousA11yIssues } from "../support/axe";
 import { csrfToken, logIn, openInterfaces, openTreeNode, shot } from "../support/console";
 import { ADMIN_PASSWORD, demo } from "../support/demo";
 import { makeServerKeystore } from "../support/pki";
+import { expect, test } from "../support/test";
 
 /** The TLS port the journey adds: a free one next to the demo realms' ports. */
 const tlsPort = () => demo().basePort + 1;

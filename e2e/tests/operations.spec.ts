@@ -1,7 +1,7 @@
-import { expect, test } from "@playwright/test";
 import { expectNoSeriousA11yIssues } from "../support/axe";
 import { logIn, openTreeNode, shot } from "../support/console";
 import { ADMIN_PASSWORD, demo } from "../support/demo";
+import { expect, test } from "../support/test";
 
 // Runs after journey.spec.ts (files run in name order, one worker): the demo realms are still
 // standalone here, and this spec leaves them clustered.

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
-import { expect, test } from "@playwright/test";
 import { expectNoSeriousA11yIssues } from "../support/axe";
 import { csrfToken, logIn, openTreeNode, shot } from "../support/console";
 import { ADMIN_PASSWORD, demo } from "../support/demo";
+import { expect, test } from "../support/test";
 
 // Runs last (files run in name order, one worker). operations.spec.ts forms the cluster "demo";
 // when this spec runs alone it forms it through the API first.
