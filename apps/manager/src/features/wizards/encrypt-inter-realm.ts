@@ -4,7 +4,6 @@ import {
   type EncryptInterRealmOptions,
   EncryptInterRealmOptionsSchema,
   type InterfaceDefinition,
-  type WizardLinkReport,
 } from "@conclave/protocol";
 import { HttpError } from "../../http/errors.js";
 import { CasRepo } from "../../store/cas.repo.js";
@@ -25,6 +24,7 @@ import {
   type RealmPlan,
 } from "./encrypt-plan.js";
 import { encryptPreflight } from "./encrypt-preflight.js";
+import { linkReportStep } from "./link-report-step.js";
 import { probePlaintextHello, probeTls } from "./probes.js";
 import type { StepContext, WizardKindDefinition, WizardStepDefinition } from "./wizard-step.js";
 
@@ -445,55 +445,13 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
     },
   };
 
-  const report: WizardStepDefinition = {
-    name: "report",
-    title: "Report",
-    async run(ctx) {
-      const cluster = await ops.cluster(ctx.wizard.cluster);
-      const pairs = (cluster.members.length * (cluster.members.length - 1)) / 2;
-      const links = await waitUntil(
-        "every link to be reported",
-        async () => {
-          const { members } = await ops.look(cluster.name);
-          const found: WizardLinkReport[] = [];
-          for (const view of members) {
-            for (const link of view.cluster?.links ?? []) {
-              if (link.direction !== "outbound" || link.state !== "established" || !link.active) {
-                continue;
-              }
-              found.push({
-                from: view.realm,
-                to: link.peer,
-                protocol: link.protocol,
-                tlsVersion: link.tlsVersion,
-                cipher: link.cipher,
-                peerCertificateSha256: link.peerCertificateFingerprintSha256,
-              });
-            }
-          }
-          return found.length >= pairs ? found : { pending: `${found.length} of ${pairs} links` };
-        },
-        { timeoutMs: 15_000, signal: ctx.signal },
-      );
-      links.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
-      for (const l of links) {
-        await ctx.evidence(
-          `${l.from} → ${l.to}: ${l.protocol} ${l.tlsVersion ?? "plaintext"} ${l.cipher ?? ""} peer certificate ${l.peerCertificateSha256 ?? "none"}`,
-          l.from,
-        );
-      }
-      await ctx.setReport({
-        generatedAt: new Date().toISOString(),
-        links,
-        lockedDown: (snapshotOf(ctx).lockedDown ?? []).map(({ realm, alias, refused }) => ({
-          realm,
-          alias,
-          refused,
-        })),
-      });
-    },
-    async rollback() {},
-  };
+  const report = linkReportStep(ops, (ctx) =>
+    (snapshotOf(ctx).lockedDown ?? []).map(({ realm, alias, refused }) => ({
+      realm,
+      alias,
+      refused,
+    })),
+  );
 
   return {
     async prepare(clusterName, rawOptions) {

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { checkTlsEntry, type PrivateKeyEntry } from "@conclave/pki";
+import { checkTlsEntry } from "@conclave/pki";
 import type {
   ClientSessionInfo,
   EncryptInterRealmOptions,
@@ -24,6 +24,7 @@ import {
   checkClock,
   checkClusterWhole,
   findingList,
+  openUploadedPair,
 } from "./preflight-common.js";
 
 const PLAINTEXT = new Set(["nsp", "nhp"]);
@@ -342,35 +343,15 @@ async function checkCertificate(
     );
     return;
   }
-  const open = async (id: string, withKeys: boolean) => {
-    try {
-      return await keystores.open(id, { withKeys });
-    } catch (error) {
-      add(
-        "error",
-        realm,
-        "keystore",
-        `Keystore ${id} cannot be used: ${error instanceof Error ? error.message : String(error)}`,
-        "Pick a keystore from GET /api/v1/keystores",
-      );
-      return null;
-    }
-  };
-  const keystore = await open(plan.keystoreId!, true);
-  const truststore = await open(plan.truststoreId!, false);
-  if (!keystore || !truststore) return;
-  const keys = keystore.store.entries.filter((e): e is PrivateKeyEntry => e.kind === "private-key");
-  if (keys.length !== 1) {
-    add(
-      "error",
-      realm,
-      "keystore",
-      `Keystore ${keystore.record.name} holds ${keys.length} private keys; the wizard needs exactly one`,
-      "Use a keystore with the one key the realm should serve",
-    );
-    return;
-  }
-  const findings = checkTlsEntry(keys[0]!, {
+  const pair = await openUploadedPair(
+    keystores,
+    realm,
+    { keystoreId: plan.keystoreId!, truststoreId: plan.truststoreId! },
+    add,
+  );
+  if (!pair) return;
+  const { keystore, truststore, key } = pair;
+  const findings = checkTlsEntry(key, {
     bindAddress: plan.bindAddress,
     dialedAddresses: [bareHost(plan.host)],
     trustStore: truststore.store,

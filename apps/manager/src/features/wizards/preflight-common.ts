@@ -1,5 +1,7 @@
+import type { PrivateKeyEntry } from "@conclave/pki";
 import type { ClusterStatusView, WizardFinding, WizardFindingCheck } from "@conclave/protocol";
 import { CLOCK_SKEW_LIMIT_MS, CLOCK_SKEW_WARNING_MS } from "../clusters/preflight.js";
+import type { KeystoresService } from "../keystores/keystores.service.js";
 import type { MemberView } from "./cluster-operations.js";
 
 /** Records one finding; ids are `<check>:<realm>` made unique with a counter. */
@@ -112,4 +114,47 @@ export function checkClock(view: MemberView, add: AddFinding): void {
       "Synchronise the host's clock (NTP/chrony)",
     );
   }
+}
+
+type OpenedStore = Awaited<ReturnType<KeystoresService["open"]>>;
+
+/**
+ * Opens an uploaded keystore/truststore pair for `realm`; the keystore must hold exactly the
+ * one key the realm will serve. Problems become findings and the answer is null.
+ */
+export async function openUploadedPair(
+  keystores: KeystoresService,
+  realm: string,
+  ids: { keystoreId: string; truststoreId: string },
+  add: AddFinding,
+): Promise<{ keystore: OpenedStore; truststore: OpenedStore; key: PrivateKeyEntry } | null> {
+  const open = async (id: string, withKeys: boolean) => {
+    try {
+      return await keystores.open(id, { withKeys });
+    } catch (error) {
+      add(
+        "error",
+        realm,
+        "keystore",
+        `Keystore ${id} cannot be used: ${error instanceof Error ? error.message : String(error)}`,
+        "Pick a keystore from GET /api/v1/keystores",
+      );
+      return null;
+    }
+  };
+  const keystore = await open(ids.keystoreId, true);
+  const truststore = await open(ids.truststoreId, false);
+  if (!keystore || !truststore) return null;
+  const keys = keystore.store.entries.filter((e): e is PrivateKeyEntry => e.kind === "private-key");
+  if (keys.length !== 1 || !keys[0]) {
+    add(
+      "error",
+      realm,
+      "keystore",
+      `Keystore ${keystore.record.name} holds ${keys.length} private keys; the wizard needs exactly one`,
+      "Use a keystore with the one key the realm should serve",
+    );
+    return null;
+  }
+  return { keystore, truststore, key: keys[0] };
 }

@@ -1,11 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { generateCsr } from "@conclave/pki";
-import {
-  type InterfaceDefinition,
-  RotateCredentialsOptionsSchema,
-  type WizardLinkReport,
-} from "@conclave/protocol";
+import { type InterfaceDefinition, RotateCredentialsOptionsSchema } from "@conclave/protocol";
 import { HttpError } from "../../http/errors.js";
 import { CasRepo } from "../../store/cas.repo.js";
 import type { ClusterRecord } from "../../store/clusters.repo.js";
@@ -17,6 +13,7 @@ import { type ChangeContext, KeystoresService } from "../keystores/keystores.ser
 import { CasService } from "../pki/cas.service.js";
 import { type ClusterOperations, waitUntil } from "./cluster-operations.js";
 import { bareHost } from "./encrypt-plan.js";
+import { linkReportStep } from "./link-report-step.js";
 import { probeTls } from "./probes.js";
 import { type RotateRealmPlan, type RotateSnapshot, withCredentials } from "./rotate-plan.js";
 import { oldCaPems, rotatePreflight, sha256Of, trustedPems } from "./rotate-preflight.js";
@@ -560,47 +557,7 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
     },
   };
 
-  const report: WizardStepDefinition = {
-    name: "report",
-    title: "Report",
-    async run(ctx) {
-      const cluster = await ops.cluster(ctx.wizard.cluster);
-      const pairs = (cluster.members.length * (cluster.members.length - 1)) / 2;
-      const links = await waitUntil(
-        "every link to be reported",
-        async () => {
-          const { members } = await ops.look(cluster.name);
-          const found: WizardLinkReport[] = [];
-          for (const view of members) {
-            for (const link of view.cluster?.links ?? []) {
-              if (link.direction !== "outbound" || link.state !== "established" || !link.active) {
-                continue;
-              }
-              found.push({
-                from: view.realm,
-                to: link.peer,
-                protocol: link.protocol,
-                tlsVersion: link.tlsVersion,
-                cipher: link.cipher,
-                peerCertificateSha256: link.peerCertificateFingerprintSha256,
-              });
-            }
-          }
-          return found.length >= pairs ? found : { pending: `${found.length} of ${pairs} links` };
-        },
-        { timeoutMs: 15_000, signal: ctx.signal },
-      );
-      links.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
-      for (const l of links) {
-        await ctx.evidence(
-          `${l.from} → ${l.to}: ${l.protocol} ${l.tlsVersion ?? "plaintext"} ${l.cipher ?? ""} peer certificate ${l.peerCertificateSha256 ?? "none"}`,
-          l.from,
-        );
-      }
-      await ctx.setReport({ generatedAt: new Date().toISOString(), links, lockedDown: [] });
-    },
-    async rollback() {},
-  };
+  const report = linkReportStep(ops);
 
   function steps(snapshot: RotateSnapshot): WizardStepDefinition[] {
     return [

@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { checkTlsEntry, type PrivateKeyEntry } from "@conclave/pki";
+import { checkTlsEntry } from "@conclave/pki";
 import type { RotateCredentialsOptions, WizardFinding } from "@conclave/protocol";
 import { CasRepo } from "../../store/cas.repo.js";
 import type { ClusterRecord } from "../../store/clusters.repo.js";
@@ -12,6 +12,7 @@ import {
   checkClock,
   checkClusterWhole,
   findingList,
+  openUploadedPair,
 } from "./preflight-common.js";
 import { credentialAliases, isSecure, type RotateRealmPlan, respell } from "./rotate-plan.js";
 
@@ -278,35 +279,15 @@ async function checkUploaded(
   plan: RotateRealmPlan,
   add: Add,
 ): Promise<void> {
-  const open = async (id: string, withKeys: boolean) => {
-    try {
-      return await keystores.open(id, { withKeys });
-    } catch (error) {
-      add(
-        "error",
-        realm,
-        "keystore",
-        `Keystore ${id} cannot be used: ${error instanceof Error ? error.message : String(error)}`,
-        "Pick a keystore from GET /api/v1/keystores",
-      );
-      return null;
-    }
-  };
-  const keystore = await open(plan.keystoreId!, true);
-  const truststore = await open(plan.truststoreId!, false);
-  if (!keystore || !truststore) return;
-  const keys = keystore.store.entries.filter((e): e is PrivateKeyEntry => e.kind === "private-key");
-  if (keys.length !== 1) {
-    add(
-      "error",
-      realm,
-      "keystore",
-      `Keystore ${keystore.record.name} holds ${keys.length} private keys; the wizard needs exactly one`,
-      "Use a keystore with the one key the realm should serve",
-    );
-    return;
-  }
-  const leaf = keys[0]!.chain[0];
+  const pair = await openUploadedPair(
+    keystores,
+    realm,
+    { keystoreId: plan.keystoreId!, truststoreId: plan.truststoreId! },
+    add,
+  );
+  if (!pair) return;
+  const { keystore, truststore, key } = pair;
+  const leaf = key.chain[0];
   if (leaf && leaf.fingerprintSha256 === plan.oldCertificateSha256) {
     add(
       "error",
@@ -316,7 +297,7 @@ async function checkUploaded(
       "Upload the new certificate (issued by the new CA) and pick that keystore",
     );
   }
-  for (const finding of checkTlsEntry(keys[0]!, {
+  for (const finding of checkTlsEntry(key, {
     bindAddress: bareHost(plan.host),
     dialedAddresses: [bareHost(plan.host)],
     trustStore: truststore.store,
