@@ -1,24 +1,32 @@
 import type { LoginRequest, LoginResponse, Role, SessionInfo } from "@conclave/protocol";
-import { type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  type QueryClient,
+  queryOptions,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { ApiError, api, setCsrfToken } from "../../api/client";
 import { sessionKeys } from "./session.keys";
 
 /** The signed-in user and CSRF token, or null when signed out (GET /session answered 401). */
+export const sessionQueryOptions = queryOptions({
+  queryKey: sessionKeys.all,
+  queryFn: async (): Promise<SessionInfo | null> => {
+    try {
+      const info = await api<SessionInfo>("/session", { skipUnauthenticatedHandler: true });
+      setCsrfToken(info.csrfToken);
+      return info;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null;
+      throw error;
+    }
+  },
+  staleTime: Number.POSITIVE_INFINITY,
+});
+
 export function useSessionQuery() {
-  return useQuery({
-    queryKey: sessionKeys.all,
-    queryFn: async (): Promise<SessionInfo | null> => {
-      try {
-        const info = await api<SessionInfo>("/session", { skipUnauthenticatedHandler: true });
-        setCsrfToken(info.csrfToken);
-        return info;
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) return null;
-        throw error;
-      }
-    },
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  return useQuery(sessionQueryOptions);
 }
 
 /**
