@@ -22,15 +22,17 @@ test("operator journey: log in, add an nsps interface with an uploaded keystore,
   await page.getByLabel("Username").fill("admin");
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByText(/password/i).first()).toBeVisible();
+  await expect(page.getByRole("heading", { name: /password/i })).toBeVisible();
 
   await logIn(page, "admin", ADMIN_PASSWORD);
-  await expect(page.getByRole("grid", { name: "Realms" }).getByText("realm-a")).toBeVisible();
+  await expect(
+    page.getByRole("grid", { name: "Realms" }).getByRole("row", { name: /realm-a/ }),
+  ).toBeVisible();
   await shot(page, "02-enterprise");
   await expectNoSeriousA11yIssues(page, "enterprise");
 
   await openTreeNode(page, "realm-a");
-  await expect(page.getByText("Uptime")).toBeVisible();
+  await expect(page.getByRole("term").filter({ hasText: "Uptime" })).toBeVisible();
   await shot(page, "03-realm-status");
   await expectNoSeriousA11yIssues(page, "realm status");
 
@@ -51,7 +53,7 @@ test("operator journey: log in, add an nsps interface with an uploaded keystore,
   await dialog.getByLabel("Key store path").setInputFiles(keystore.p12);
   await dialog.getByLabel("Key Store Passwd").fill(keystore.password);
   await dialog.getByRole("button", { name: "Upload key store" }).click();
-  await expect(dialog.getByText("Uploaded server")).toBeVisible();
+  await expect(dialog.getByRole("heading", { name: "Uploaded server" })).toBeVisible();
   await expect(dialog.getByRole("combobox", { name: "Key store", exact: true })).not.toHaveValue(
     "",
   );
@@ -95,7 +97,9 @@ test("keystores: entries of an upload, and a clear error for a wrong password", 
   await dialog.getByLabel("Name").fill("wrong-password");
   await dialog.getByRole("textbox", { name: "Password", exact: true }).fill("not the password");
   await dialog.getByRole("button", { name: "Upload" }).click();
-  await expect(dialog.getByText("The keystore was not uploaded")).toBeVisible();
+  await expect(
+    dialog.getByRole("heading", { name: "The keystore was not uploaded" }),
+  ).toBeVisible();
   await shot(page, "07-keystore-wrong-password");
   await dialog.getByRole("button", { name: "Close" }).click();
 
@@ -146,7 +150,7 @@ test("a viewer sees no edit buttons, and logging out returns to the login page",
   await expect(page.getByRole("button", { name: "Log in" })).toBeVisible();
 
   await logIn(page, "watcher", "watcher passphrase");
-  await expect(page.getByText("watcher (viewer)")).toBeVisible();
+  await expect(page.getByRole("banner")).toContainText("watcher (viewer)");
   await openInterfaces(page, "realm-a");
   await expect(page.getByRole("button", { name: "Add interface" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^(Edit|Stop|Start|Delete) / })).toHaveCount(0);

@@ -1,4 +1,5 @@
 import { Collector, LoadPublisher } from "@conclave/realm/test-support";
+import { until } from "./boot-demo.js";
 
 /**
  * Bounded client load on every realm of a cluster, for manager process tests (the realm's own
@@ -146,7 +147,13 @@ export class ClusterLoad {
     }
     for (const realm of dropped) {
       const url = this.options.realms.find((r) => r.name === realm)!.url;
-      const fresh = await Collector.start(url, this.options.channel);
+      // The realm may still be coming back from its crash (the agent restarts it with a
+      // growing back-off): connect once it accepts clients again.
+      const fresh = await until(
+        `${realm} to accept a new subscriber`,
+        () => Collector.start(url, this.options.channel).catch(() => undefined),
+        60_000,
+      );
       try {
         await check(`a new subscriber on ${realm}`, fresh, ordered);
       } finally {
