@@ -72,11 +72,14 @@ test("switch the cluster's inter-realm traffic to TLS in the browser and downloa
   expect(download.suggestedFilename()).toMatch(/^wizard-.+-report\.json$/);
   const saved = JSON.parse(await readFile(await download.path(), "utf8"));
   expect(saved.links).toHaveLength(3);
+  // Every realm checked its peer's certificate against the cluster trust store.
+  for (const link of saved.links) expect(link.peerCertificateVerified).toBe(true);
 
   // The cluster page now shows every link encrypted.
   await openTreeNode(page, "demo");
   const links = page.getByRole("grid", { name: "Links of demo" });
   await expect(links.getByRole("row", { name: /Plaintext/ })).toHaveCount(0, { timeout: 30_000 });
   await expect(links.getByRole("row", { name: /TLSv1\.3/ })).toHaveCount(3);
+  await expect(links.getByRole("row", { name: /TLSv1\.3.*Verified/ })).toHaveCount(3);
   await shot(page, "34-cluster-encrypted");
 });

@@ -129,7 +129,7 @@ export function createApp(deps: AppDeps): ConclaveApp {
   // Cluster status events need reports, so only with the fleet main.ts starts.
   if (deps.fleet) new ClusterMonitor(fleet).start();
   api.use(createEventsRouter({ registry, bus: fleet.bus }));
-  api.use(createHealthSummaryRouter({ registry, db }));
+  api.use(createHealthSummaryRouter({ registry, db, secrets: deps.secrets }));
   api.use(createKeystoresRouter({ registry, db, secrets: deps.secrets }));
   api.use(createKeystoreDeployRouter({ registry, fleet }));
   api.use(createPkiRouter({ registry, db, secrets: deps.secrets }));

@@ -414,6 +414,7 @@ describe("conclave wizard report", () => {
         tlsVersion: "TLSv1.3",
         cipher: "TLS_AES_256_GCM_SHA384",
         peerCertificateSha256: "AB:CD",
+        peerCertificateVerified: true,
       },
     ],
     lockedDown: [{ realm: "realm-a", alias: "nsp0", refused: true }],

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
-import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { brotliCompress, constants, gzip } from "node:zlib";
 import type { RequestHandler } from "express";
 
 const COMPRESSIBLE: Record<string, string> = {
@@ -12,12 +13,22 @@ const COMPRESSIBLE: Record<string, string> = {
 
 type Encoding = "br" | "gzip";
 
+// The async forms run on libuv's thread pool: quality 9 on a large chunk takes tens of ms,
+// which the sync forms would take from every other request.
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+const compress = (data: Buffer, encoding: Encoding): Promise<Buffer> =>
+  encoding === "br"
+    ? brotliAsync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } })
+    : gzipAsync(data, { level: 9 });
+
 /**
  * Serves the console's hashed assets compressed (brotli or gzip, whichever the browser takes),
  * compressing each file once: the names are content hashes, so a file never changes while the
  * manager runs. The initial JavaScript is most of what a first visit waits for.
  */
 export function compressedAssets(dir: string): RequestHandler {
+  // The promise is cached, not the buffer, so concurrent first requests share one compression.
   const cache = new Map<string, Promise<Buffer | undefined>>();
   const compressed = (file: string, encoding: Encoding) => {
     const key = `${encoding}:${file}`;
@@ -25,11 +36,11 @@ export function compressedAssets(dir: string): RequestHandler {
     if (!entry) {
       entry = readFile(file).then(
         (data) =>
-          encoding === "br"
-            ? brotliCompressSync(data, {
-                params: { [constants.BROTLI_PARAM_QUALITY]: 9 },
-              })
-            : gzipSync(data, { level: 9 }),
+          compress(data, encoding).catch(() => {
+            // Not kept: the next request tries again, and this one gets the file uncompressed.
+            cache.delete(key);
+            return undefined;
+          }),
         () => undefined,
       );
       cache.set(key, entry);

@@ -16,6 +16,8 @@ export interface ClusterRecord {
   members: ClusterMemberRecord[];
   sites: ClusterSite[];
   primeSite: string | null;
+  /** The truststore peers' certificates on TLS links are checked against; null: unchecked. */
+  trustTruststoreId: string | null;
   status: ClusterHealth;
   converged: boolean;
   membershipChangedAt: Date;
@@ -23,7 +25,8 @@ export interface ClusterRecord {
   updatedAt: Date;
 }
 
-const COLUMNS = `name, members, sites, prime_site AS "primeSite", status, converged,
+const COLUMNS = `name, members, sites, prime_site AS "primeSite",
+  trust_truststore_id AS "trustTruststoreId", status, converged,
   membership_changed_at AS "membershipChangedAt", created_at AS "createdAt",
   updated_at AS "updatedAt"`;
 
@@ -81,6 +84,23 @@ export class ClustersRepo {
        WHERE name = $1`,
       [name, status, converged],
     );
+  }
+
+  /** Records the cluster trust store (after every member has received it). */
+  async setTrust(name: string, truststoreId: string | null): Promise<void> {
+    await this.db.query(
+      "UPDATE clusters SET trust_truststore_id = $2, updated_at = now() WHERE name = $1",
+      [name, truststoreId],
+    );
+  }
+
+  /** Names of the clusters whose trust store is `truststoreId`. */
+  async trusting(truststoreId: string): Promise<string[]> {
+    const rows = await this.db.query<{ name: string }>(
+      "SELECT name FROM clusters WHERE trust_truststore_id = $1 ORDER BY name",
+      [truststoreId],
+    );
+    return rows.map((r) => r.name);
   }
 
   async delete(name: string): Promise<boolean> {

@@ -9,13 +9,9 @@ import {
   type PrivateKeyEntry,
   readKeyStore,
 } from "@conclave/pki";
-import {
-  type InterfaceTls,
-  REDACTED,
-  type ServedCertificate,
-  type TlsProtocol,
-} from "@conclave/protocol";
+import { type InterfaceTls, REDACTED, type ServedCertificate } from "@conclave/protocol";
 import { TlsMaterialError } from "../errors.js";
+import { planCiphers } from "./cipher-suites.js";
 
 /** Everything an nsps/nhps listener needs from the Certificates tab, loaded and checked. */
 export interface TlsMaterial {
@@ -27,9 +23,6 @@ export interface TlsMaterial {
   /** The leaf certificate served, for status. */
   certificate: ServedCertificate;
 }
-
-/** OpenSSL's TLSv1.3 suite names; every other name is a TLSv1.2 cipher. */
-const isTls13Suite = (name: string) => name.startsWith("TLS_");
 
 /**
  * Loads key store, trust store and CRL named by an interface's Certificates tab and checks that
@@ -78,20 +71,22 @@ export async function loadTlsMaterial(
     );
   }
 
-  const { minVersion, maxVersion } = versionRange(config.protocols);
+  const ciphers = planCiphers(config.cipherSuites, config.protocols, entry.chain[0]?.keyType);
+  if ("error" in ciphers) return fail(ciphers.error);
+  const { plan } = ciphers;
   const contextOptions: tls.SecureContextOptions = {
     key: entry.privateKeyPem,
     cert: entry.chain.map((c) => c.pem).join("\n"),
     ca,
     crl,
-    minVersion,
-    maxVersion,
-    ciphers: cipherString(config.cipherSuites),
+    minVersion: plan.minVersion,
+    maxVersion: plan.maxVersion,
+    ...(plan.ciphers ? { ciphers: plan.ciphers } : {}),
   };
   try {
     tls.createSecureContext(contextOptions);
   } catch (error) {
-    fail(describeOpenSslError(error as NodeJS.ErrnoException, config.cipherSuites));
+    fail(describeOpenSslError(error as NodeJS.ErrnoException));
   }
   return {
     contextOptions,
@@ -99,34 +94,6 @@ export async function loadTlsMaterial(
     rejectUnauthorized: config.enableClientCertValidation,
     certificate: summarize(entry.chain[0]!),
   };
-}
-
-/** The TLS versions of the Protocols list as an OpenSSL range; never below TLSv1.2. */
-export function versionRange(protocols: readonly TlsProtocol[]): {
-  minVersion: tls.SecureVersion;
-  maxVersion: tls.SecureVersion;
-} {
-  const sorted = [...new Set(protocols)].sort();
-  return {
-    minVersion: sorted[0] ?? "TLSv1.2",
-    maxVersion: sorted[sorted.length - 1] ?? "TLSv1.3",
-  };
-}
-
-/**
- * Node takes TLSv1.2 ciphers and TLSv1.3 suites in one `ciphers` string and hands the `TLS_…`
- * names to OpenSSL's ciphersuites. A list naming only one kind keeps the defaults of the other,
- * so restricting TLSv1.2 ciphers does not silently switch TLSv1.3 off.
- */
-export function cipherString(cipherSuites: readonly string[]): string | undefined {
-  if (cipherSuites.length === 0) return undefined;
-  const defaults = tls.DEFAULT_CIPHERS.split(":");
-  const tls13 = cipherSuites.filter(isTls13Suite);
-  const tls12 = cipherSuites.filter((name) => !isTls13Suite(name));
-  return [
-    ...(tls13.length ? tls13 : defaults.filter(isTls13Suite)),
-    ...(tls12.length ? tls12 : defaults.filter((name) => !isTls13Suite(name))),
-  ].join(":");
 }
 
 async function openStore(
@@ -219,14 +186,8 @@ function describeFileError(error: NodeJS.ErrnoException): string {
   }
 }
 
-function describeOpenSslError(
-  error: NodeJS.ErrnoException,
-  cipherSuites: readonly string[],
-): string {
+function describeOpenSslError(error: NodeJS.ErrnoException): string {
   const text = `${error.code ?? ""} ${error.message}`;
-  if (/no cipher match|NO_CIPHER_MATCH|INVALID_ARG_VALUE/i.test(text) && cipherSuites.length) {
-    return `OpenSSL knows none of the Cipher suites ${cipherSuites.join(", ")}; use OpenSSL names such as ECDHE-RSA-AES128-GCM-SHA256 or TLS_AES_128_GCM_SHA256`;
-  }
   if (/KEY_VALUES_MISMATCH|key values mismatch/i.test(text)) {
     return "the private key does not belong to the certificate in the key store";
   }

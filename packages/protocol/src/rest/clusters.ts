@@ -68,6 +68,12 @@ export const ClusterSchema = z.object({
   members: z.array(ClusterMemberViewSchema),
   sites: z.array(ClusterSiteSchema),
   primeSite: z.string().nullable(),
+  /**
+   * The truststore (GET /api/v1/keystores id) whose CAs every member checks its peers'
+   * certificates against on TLS links; null: links may be encrypted, certificates unchecked.
+   * Set by the encryption and rotation wizards.
+   */
+  trustStoreId: z.string().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -82,6 +88,8 @@ export const ClusterLinkViewSchema = z.object({
   encrypted: z.boolean(),
   tlsVersion: z.string().nullable(),
   cipher: z.string().nullable(),
+  /** TLS links only: the dialling realm checked the peer's certificate with the cluster trust store. */
+  verified: z.boolean(),
   rttMs: z.number().nullable(),
 });
 export type ClusterLinkView = z.infer<typeof ClusterLinkViewSchema>;

@@ -28,6 +28,36 @@ export const CertificateExpirySchema = z.object({
 });
 export type CertificateExpiry = z.infer<typeof CertificateExpirySchema>;
 
+/**
+ * Why credentials count as default or demo ones: knownPassword (a well-known keystore password
+ * such as "changeit" or Universal Messaging's "nirvana") · selfSigned (the leaf is not issued
+ * by a CA) · localhostOnly (the leaf covers only loopback names while the interface binds
+ * another address) · sampleSubject (subject or issuer reads like a sample: "demo", "example").
+ */
+export const DefaultCredentialReasonSchema = z.enum([
+  "knownPassword",
+  "selfSigned",
+  "localhostOnly",
+  "sampleSubject",
+]);
+export type DefaultCredentialReason = z.infer<typeof DefaultCredentialReasonSchema>;
+
+/** A keystore holding default or demo credentials, and where it is used. Never the password. */
+export const DefaultCredentialsSchema = z.object({
+  /** The realm and interface serving it (or trusting it); both null for a stored keystore in no use. */
+  realm: z.string().nullable(),
+  interface: z.string().nullable(),
+  /** The realm's cluster, where the "Rotate credentials" wizard starts; null when it stands alone. */
+  cluster: z.string().nullable(),
+  keystoreId: z.string(),
+  /** The keystore's name. */
+  keystore: z.string(),
+  reasons: z.array(DefaultCredentialReasonSchema).min(1),
+  /** What to do, in operator words. */
+  fix: z.string(),
+});
+export type DefaultCredentials = z.infer<typeof DefaultCredentialsSchema>;
+
 /** GET /api/v1/health/summary: counts for the overview page. */
 export const HealthSummarySchema = z.object({
   status: z.enum(["ok", "degraded"]),
@@ -52,5 +82,7 @@ export const HealthSummarySchema = z.object({
   ),
   /** Certificates by expiry, soonest first: stored in keystores and served by interfaces. */
   certificates: z.array(CertificateExpirySchema),
+  /** Default or demo credentials, a flag rather than an outage: `status` does not count them. */
+  defaultCredentials: z.array(DefaultCredentialsSchema),
 });
 export type HealthSummary = z.infer<typeof HealthSummarySchema>;

@@ -22,6 +22,19 @@ export const InterfaceCertificatesSchema = z.strictObject({
     .array(TlsProtocolSchema)
     .min(1, "Choose at least one TLS protocol")
     .default(["TLSv1.2", "TLSv1.3"]),
+  /**
+   * Cipher suites: OpenSSL names (ECDHE-RSA-AES128-GCM-SHA256 for TLSv1.2,
+   * TLS_AES_128_GCM_SHA256 for TLSv1.3), the whole allow-list; a chosen protocol with none of
+   * its suites listed is switched off. Empty means the platform's secure defaults. The realm
+   * refuses a name its TLS library does not know.
+   *
+   * Parsing fills in `[]`; the type stays optional because definitions stored before the field
+   * existed are read back without it (and callers building a definition may leave it out).
+   */
+  cipherSuites: z
+    .array(z.string().trim().min(1, "A cipher suite name cannot be empty"))
+    .default([])
+    .optional(),
 });
 export type InterfaceCertificates = z.infer<typeof InterfaceCertificatesSchema>;
 

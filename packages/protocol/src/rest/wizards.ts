@@ -178,6 +178,11 @@ export const WizardLinkReportSchema = z.object({
   cipher: z.string().nullable(),
   /** SHA-256 of the certificate the peer presented (hex, colon-separated). */
   peerCertificateSha256: z.string().nullable(),
+  /**
+   * The dialling realm checked that certificate against the cluster trust store (chain and
+   * the address dialled). False for plaintext links and for reports made before it was kept.
+   */
+  peerCertificateVerified: z.boolean().default(false),
 });
 export type WizardLinkReport = z.infer<typeof WizardLinkReportSchema>;
 

@@ -24,6 +24,7 @@ import {
 } from "@patternfly/react-core";
 import { useEffect, useState } from "react";
 import { useNavigate } from "react-router";
+import { FindingsTable } from "../../components/FindingsTable";
 import { useRealmsQuery } from "../realms/realms.queries";
 import { ClusterMembersTable } from "./ClusterMembersTable";
 import { ClusterStatusLabel } from "./ClusterStatusLabel";
@@ -43,7 +44,6 @@ import {
   useCreateClusterMutation,
   usePreflightClusterMutation,
 } from "./clusters.queries";
-import { PreflightFindingsTable } from "./PreflightFindingsTable";
 
 export interface ClusterFormationWizardProps {
   onClose: () => void;
@@ -271,7 +271,7 @@ function PreflightStep(props: PreflightStepProps) {
       {report.findings.length === 0 ? (
         <Alert variant="success" isInline title="Every check passed" />
       ) : (
-        <PreflightFindingsTable findings={report.findings} />
+        <FindingsTable findings={report.findings} />
       )}
       {hasErrors(report) && (
         <Alert variant="danger" isInline title="The cluster cannot be formed yet">
@@ -326,7 +326,7 @@ function FormStep({ request, creating, created, error, onCreate }: FormStepProps
           {error.message}
         </Alert>
       )}
-      {findings.length > 0 && <PreflightFindingsTable findings={findings} />}
+      {findings.length > 0 && <FindingsTable findings={findings} />}
     </div>
   );
 }

@@ -34,13 +34,14 @@ export function ClusterLinksTable({
           <Th>To</Th>
           <Th>Protocol</Th>
           <Th>Encryption</Th>
+          <Th>Peer certificate</Th>
           <Th>RTT</Th>
         </Tr>
       </Thead>
       <Tbody>
         {links.length === 0 && (
           <Tr>
-            <Td colSpan={5}>No inter-realm links are up.</Td>
+            <Td colSpan={6}>No inter-realm links are up.</Td>
           </Tr>
         )}
         {links.map((link) => (
@@ -50,6 +51,9 @@ export function ClusterLinksTable({
             <Td dataLabel="Protocol">{link.protocol}</Td>
             <Td dataLabel="Encryption">
               <Encryption link={link} />
+            </Td>
+            <Td dataLabel="Peer certificate">
+              {link.encrypted ? (link.verified ? "Verified" : "Not verified") : "—"}
             </Td>
             <Td dataLabel="RTT">{link.rttMs === null ? "—" : `${link.rttMs.toFixed(1)} ms`}</Td>
           </Tr>

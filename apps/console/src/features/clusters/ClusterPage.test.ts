@@ -36,6 +36,7 @@ const STATUS: ClusterStatusView = {
       encrypted: true,
       tlsVersion: "TLSv1.3",
       cipher: "TLS_AES_256_GCM_SHA384",
+      verified: true,
       rttMs: 0.42,
     },
     {
@@ -45,6 +46,7 @@ const STATUS: ClusterStatusView = {
       encrypted: false,
       tlsVersion: null,
       cipher: null,
+      verified: false,
       rttMs: null,
     },
   ],
@@ -104,7 +106,9 @@ describe("ClusterPage", () => {
     const [tls, plain] = within(links).getAllByRole("row").slice(1);
     expect(tls?.textContent).toContain("TLSv1.3 TLS_AES_256_GCM_SHA384");
     expect(tls?.textContent).toContain("0.4 ms");
+    expect(within(tls!).getByRole("cell", { name: "Verified" })).toBeTruthy();
     expect(plain?.textContent).toContain("Plaintext");
+    expect(plain?.textContent).not.toContain("erified");
 
     // Viewers change nothing.
     expect(screen.queryByRole("button", { name: "Delete cluster" })).toBeNull();

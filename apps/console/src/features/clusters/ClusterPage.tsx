@@ -24,6 +24,7 @@ import {
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../../api/client";
+import { FindingsTable } from "../../components/FindingsTable";
 import { useRealmsQuery } from "../realms/realms.queries";
 import { useHasRole } from "../session/session.queries";
 import { StartEncryptionWizard } from "../wizards/StartEncryptionWizard";
@@ -40,7 +41,6 @@ import {
   useDeleteClusterMutation,
   useRemoveClusterMemberMutation,
 } from "./clusters.queries";
-import { PreflightFindingsTable } from "./PreflightFindingsTable";
 
 /** A refused change: the manager's message and, for a failed pre-flight, its findings. */
 function ChangeError({ title, error }: { title: string; error: Error | null }) {
@@ -51,7 +51,7 @@ function ChangeError({ title, error }: { title: string; error: Error | null }) {
       <Alert variant="danger" isInline title={title}>
         {error.message}
       </Alert>
-      {findings.length > 0 && <PreflightFindingsTable findings={findings} />}
+      {findings.length > 0 && <FindingsTable findings={findings} />}
     </>
   );
 }

@@ -38,6 +38,7 @@ const summary: HealthSummary = {
       status: "expiringSoon",
     },
   ],
+  defaultCredentials: [],
 };
 
 const east: ClusterStatusView = {
@@ -59,6 +60,7 @@ const east: ClusterStatusView = {
       encrypted: true,
       tlsVersion: "TLSv1.3",
       cipher: "TLS_AES_256_GCM_SHA384",
+      verified: true,
       rttMs: 1,
     },
     {
@@ -68,6 +70,7 @@ const east: ClusterStatusView = {
       encrypted: false,
       tlsVersion: null,
       cipher: null,
+      verified: false,
       rttMs: null,
     },
   ],

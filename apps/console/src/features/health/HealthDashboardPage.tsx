@@ -13,12 +13,13 @@ import {
 import { CertificateExpiryTable } from "./CertificateExpiryTable";
 import { ClockSkewTable } from "./ClockSkewTable";
 import { ClusterCard } from "./ClusterCard";
+import { DefaultCredentialsCard } from "./DefaultCredentialsCard";
 import { HealthSummaryCards } from "./HealthSummaryCards";
 import { useHealthSummaryQuery } from "./health.queries";
 
 /**
- * The operator's overview: counts, every cluster with its topology, certificates about to
- * expire and agents' clock skew. Live events refresh it (see features/events/keys-for-event.ts).
+ * The operator's overview: counts, default or demo credentials in use, every cluster with its
+ * topology, certificates about to expire and agents' clock skew. Live events refresh it (see features/events/keys-for-event.ts).
  */
 export function HealthDashboardPage() {
   const { data, error, isPending } = useHealthSummaryQuery();
@@ -42,6 +43,11 @@ export function HealthDashboardPage() {
             <StackItem>
               <HealthSummaryCards summary={data} />
             </StackItem>
+            {data.defaultCredentials.length > 0 && (
+              <StackItem>
+                <DefaultCredentialsCard credentials={data.defaultCredentials} />
+              </StackItem>
+            )}
             <StackItem>
               <Title headingLevel="h2">Clusters</Title>
             </StackItem>

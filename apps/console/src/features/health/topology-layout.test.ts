@@ -15,6 +15,7 @@ const link = (from: string, to: string, encrypted = true): ClusterLinkView => ({
   encrypted,
   tlsVersion: encrypted ? "TLSv1.3" : null,
   cipher: encrypted ? "TLS_AES_256_GCM_SHA384" : null,
+  verified: encrypted,
   rttMs: 1,
 });
 

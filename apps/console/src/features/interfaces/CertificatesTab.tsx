@@ -1,5 +1,14 @@
 import { TLS_PROTOCOLS, type TlsProtocol } from "@conclave/protocol";
-import { Alert, Checkbox, ExpandableSection, FormGroup } from "@patternfly/react-core";
+import {
+  Alert,
+  Checkbox,
+  ExpandableSection,
+  FormGroup,
+  FormHelperText,
+  HelperText,
+  HelperTextItem,
+  TextArea,
+} from "@patternfly/react-core";
 import { type Control, Controller, type FieldErrors, useWatch } from "react-hook-form";
 import { CheckboxField } from "../../components/CheckboxField";
 import { FieldError } from "../../components/FieldError";
@@ -116,11 +125,31 @@ export function CertificatesTab({ control, errors, setValue }: CertificatesTabPr
           </FormGroup>
         )}
       />
-      <ReadOnlyField
-        id="iface-ciphers"
-        label="Cipher suites"
-        value="Node's secure defaults for the chosen protocols"
-        note="Not editable through the manager yet."
+      <Controller
+        control={control}
+        name="cipherSuites"
+        render={({ field }) => (
+          <FormGroup label="Cipher suites" fieldId="iface-ciphers">
+            <TextArea
+              id="iface-ciphers"
+              value={field.value}
+              onChange={(_e, value) => field.onChange(value)}
+              onBlur={field.onBlur}
+              rows={3}
+              resizeOrientation="vertical"
+              validated={errors.cipherSuites ? "error" : "default"}
+              aria-describedby="iface-ciphers-help"
+            />
+            <FormHelperText>
+              <HelperText id="iface-ciphers-help">
+                <HelperTextItem>
+                  OpenSSL names; empty means the platform's secure defaults
+                </HelperTextItem>
+              </HelperText>
+            </FormHelperText>
+            <FieldError message={errors.cipherSuites?.message} />
+          </FormGroup>
+        )}
       />
       <ReadOnlyField
         id="iface-crl"

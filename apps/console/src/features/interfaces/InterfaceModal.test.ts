@@ -43,7 +43,7 @@ function open() {
 /** A field by its label's exact text; a required field's label ends in PatternFly's " *". */
 const field = (dialog: HTMLElement, label: string) =>
   within(dialog).getByLabelText((text) => text.replace(/\s*\*$/, "").trim() === label, {
-    selector: "input,select",
+    selector: "input,select,textarea",
   });
 
 afterEach(() => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_INTERFACE_VALUES,
+  parseCipherSuites,
   toDefinition,
   validateInterfaceForm,
   valuesFromInterface,
@@ -40,6 +41,19 @@ describe("interface form", () => {
     ).toEqual({});
   });
 
+  it("reads Cipher suites separated by new lines, commas or colons; blank text is the defaults", () => {
+    expect(parseCipherSuites("TLS_AES_128_GCM_SHA256\n ECDHE-RSA-AES128-GCM-SHA256,\n")).toEqual([
+      "TLS_AES_128_GCM_SHA256",
+      "ECDHE-RSA-AES128-GCM-SHA256",
+    ]);
+    expect(parseCipherSuites("A:B, A")).toEqual(["A", "B"]);
+    expect(parseCipherSuites(" \n ")).toEqual([]);
+    const definition = toDefinition(
+      values({ protocol: "nsps", keystoreId: "ks1", cipherSuites: "TLS_AES_128_GCM_SHA256" }),
+    );
+    expect(definition.certificates?.cipherSuites).toEqual(["TLS_AES_128_GCM_SHA256"]);
+  });
+
   it("round-trips an interface from the API into the form and back", () => {
     const iface = {
       alias: "nsps0",
@@ -54,6 +68,7 @@ describe("interface form", () => {
         keyAlias: "server",
         enableClientCertValidation: false,
         protocols: ["TLSv1.3" as const],
+        cipherSuites: ["TLS_AES_256_GCM_SHA384", "ECDHE-ECDSA-AES256-GCM-SHA384"],
       },
       status: "Running" as const,
     };

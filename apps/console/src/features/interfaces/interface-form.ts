@@ -25,6 +25,8 @@ export interface InterfaceFormValues {
   truststoreId: string;
   enableClientCertValidation: boolean;
   protocols: TlsProtocol[];
+  /** Cipher suites as typed: names separated by commas, new lines (or OpenSSL's colons). */
+  cipherSuites: string;
 }
 
 /** Fields shown on the Certificates tab, so a failed save can switch to it. */
@@ -33,6 +35,7 @@ export const CERTIFICATE_FIELDS: (keyof InterfaceFormValues)[] = [
   "keyAlias",
   "truststoreId",
   "protocols",
+  "cipherSuites",
 ];
 
 export const DEFAULT_INTERFACE_VALUES: InterfaceFormValues = {
@@ -48,6 +51,7 @@ export const DEFAULT_INTERFACE_VALUES: InterfaceFormValues = {
   truststoreId: "",
   enableClientCertValidation: false,
   protocols: ["TLSv1.2", "TLSv1.3"],
+  cipherSuites: "",
 };
 
 export function valuesFromInterface(iface: RealmInterface): InterfaceFormValues {
@@ -64,6 +68,7 @@ export function valuesFromInterface(iface: RealmInterface): InterfaceFormValues 
     truststoreId: iface.certificates?.truststoreId ?? "",
     enableClientCertValidation: iface.certificates?.enableClientCertValidation ?? false,
     protocols: iface.certificates?.protocols ?? ["TLSv1.2", "TLSv1.3"],
+    cipherSuites: (iface.certificates?.cipherSuites ?? []).join("\n"),
   };
 }
 
@@ -86,9 +91,15 @@ export function toDefinition(values: InterfaceFormValues): InterfaceDefinitionIn
           ...(values.truststoreId ? { truststoreId: values.truststoreId } : {}),
           enableClientCertValidation: values.enableClientCertValidation,
           protocols: values.protocols,
+          cipherSuites: parseCipherSuites(values.cipherSuites),
         }
       : undefined,
   };
+}
+
+/** The names in the Cipher suites text; blank text is the platform's defaults (an empty list). */
+export function parseCipherSuites(text: string): string[] {
+  return [...new Set(text.split(/[\s,:]+/).filter(Boolean))];
 }
 
 /** Maps a schema issue path (["certificates", "keystoreId"]) to the form field showing it. */
@@ -96,6 +107,7 @@ function fieldFor(path: PropertyKey[]): keyof InterfaceFormValues {
   const [head, next] = path;
   if (head === "certificates") {
     if (next === "protocols") return "protocols";
+    if (next === "cipherSuites") return "cipherSuites";
     if (next === "keyAlias") return "keyAlias";
     if (next === "truststoreId") return "truststoreId";
     return "keystoreId";

@@ -1,15 +1,7 @@
-import {
-  Alert,
-  Button,
-  Form,
-  FormGroup,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-} from "@patternfly/react-core";
+import { Alert } from "@patternfly/react-core";
 import { useId, useState } from "react";
-import { FieldError } from "../../components/FieldError";
+import { FileField } from "../../components/FileField";
+import { FormModal } from "../../components/FormModal";
 import { useImportCaReplyMutation } from "./keystores.queries";
 
 export interface ImportCaReplyModalProps {
@@ -47,40 +39,26 @@ export function ImportCaReplyModal({ keystoreId, alias, onClose }: ImportCaReply
   };
 
   return (
-    <Modal isOpen onClose={onClose} variant="small" aria-labelledby={`${id}-title`}>
-      <ModalHeader title={`Import CA reply into ${alias}`} labelId={`${id}-title`} />
-      <ModalBody>
-        <Form
-          id={`${id}-form`}
-          onSubmit={(event) => {
-            event.preventDefault();
-            void submit();
-          }}
-        >
-          <FormGroup label="CA reply file" fieldId={`${id}-file`} isRequired>
-            <input
-              id={`${id}-file`}
-              type="file"
-              accept=".pem,.crt,.cer,.p7b"
-              onChange={(event) => setFile(event.target.files?.[0] ?? null)}
-            />
-            <FieldError message={fileError} />
-          </FormGroup>
-          {importReply.error && (
-            <Alert variant="danger" isInline title="The CA reply was not imported">
-              {importReply.error.message}
-            </Alert>
-          )}
-        </Form>
-      </ModalBody>
-      <ModalFooter>
-        <Button type="submit" form={`${id}-form`} isLoading={importReply.isPending}>
-          Import
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
-    </Modal>
+    <FormModal
+      title={`Import CA reply into ${alias}`}
+      submitLabel="Import"
+      isPending={importReply.isPending}
+      onSubmit={() => void submit()}
+      onClose={onClose}
+    >
+      <FileField
+        id={`${id}-file`}
+        label="CA reply file"
+        accept=".pem,.crt,.cer,.p7b"
+        error={fileError}
+        isRequired
+        onChange={setFile}
+      />
+      {importReply.error && (
+        <Alert variant="danger" isInline title="The CA reply was not imported">
+          {importReply.error.message}
+        </Alert>
+      )}
+    </FormModal>
   );
 }

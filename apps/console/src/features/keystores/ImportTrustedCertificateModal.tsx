@@ -1,19 +1,8 @@
-import {
-  Alert,
-  Button,
-  Form,
-  FormGroup,
-  FormHelperText,
-  HelperText,
-  HelperTextItem,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  TextInput,
-} from "@patternfly/react-core";
+import { Alert } from "@patternfly/react-core";
 import { useId, useState } from "react";
-import { FieldError } from "../../components/FieldError";
+import { FileField } from "../../components/FileField";
+import { FormModal } from "../../components/FormModal";
+import { InputField } from "../../components/InputField";
 import { useImportTrustedCertificateMutation } from "./keystores.queries";
 
 export interface ImportTrustedCertificateModalProps {
@@ -42,48 +31,33 @@ export function ImportTrustedCertificateModal({
   };
 
   return (
-    <Modal isOpen onClose={onClose} variant="small" aria-labelledby={`${id}-title`}>
-      <ModalHeader title="Import trusted certificate" labelId={`${id}-title`} />
-      <ModalBody>
-        <Form
-          id={`${id}-form`}
-          onSubmit={(event) => {
-            event.preventDefault();
-            submit();
-          }}
-        >
-          <FormGroup label="Certificate file" fieldId={`${id}-file`} isRequired>
-            <input
-              id={`${id}-file`}
-              type="file"
-              accept=".pem,.crt,.cer,.der"
-              onChange={(event) => setFile(event.target.files?.[0] ?? null)}
-            />
-            <FieldError message={fileError} />
-          </FormGroup>
-          <FormGroup label="Alias" fieldId={`${id}-alias`}>
-            <TextInput id={`${id}-alias`} value={alias} onChange={(_e, value) => setAlias(value)} />
-            <FormHelperText>
-              <HelperText>
-                <HelperTextItem>Leave empty to derive it from the certificate's CN.</HelperTextItem>
-              </HelperText>
-            </FormHelperText>
-          </FormGroup>
-          {importCertificate.error && (
-            <Alert variant="danger" isInline title="The certificate was not imported">
-              {importCertificate.error.message}
-            </Alert>
-          )}
-        </Form>
-      </ModalBody>
-      <ModalFooter>
-        <Button type="submit" form={`${id}-form`} isLoading={importCertificate.isPending}>
-          Import
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
-    </Modal>
+    <FormModal
+      title="Import trusted certificate"
+      submitLabel="Import"
+      isPending={importCertificate.isPending}
+      onSubmit={submit}
+      onClose={onClose}
+    >
+      <FileField
+        id={`${id}-file`}
+        label="Certificate file"
+        accept=".pem,.crt,.cer,.der"
+        error={fileError}
+        isRequired
+        onChange={setFile}
+      />
+      <InputField
+        id={`${id}-alias`}
+        label="Alias"
+        value={alias}
+        onChange={setAlias}
+        hint="Leave empty to derive it from the certificate's CN."
+      />
+      {importCertificate.error && (
+        <Alert variant="danger" isInline title="The certificate was not imported">
+          {importCertificate.error.message}
+        </Alert>
+      )}
+    </FormModal>
   );
 }

@@ -1,19 +1,8 @@
-import {
-  Alert,
-  Button,
-  Form,
-  FormGroup,
-  FormSelect,
-  FormSelectOption,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  Spinner,
-  TextInput,
-} from "@patternfly/react-core";
+import { Alert, FormGroup, FormSelect, FormSelectOption, Spinner } from "@patternfly/react-core";
 import { useId, useState } from "react";
 import { FieldError } from "../../components/FieldError";
+import { FormModal } from "../../components/FormModal";
+import { InputField } from "../../components/InputField";
 import { useCertificateAuthoritiesQuery, useIssueCertificateMutation } from "../pki/pki.queries";
 
 export interface SignWithCaModalProps {
@@ -52,64 +41,53 @@ export function SignWithCaModal({ keystoreId, alias, onClose }: SignWithCaModalP
   };
 
   return (
-    <Modal isOpen onClose={onClose} variant="small" aria-labelledby={`${id}-title`}>
-      <ModalHeader title={`Sign ${alias} with a private CA`} labelId={`${id}-title`} />
-      <ModalBody>
-        {cas.isPending && <Spinner size="md" aria-label="Loading certificate authorities" />}
-        {cas.error && <Alert variant="danger" isInline title={cas.error.message} />}
-        {cas.data?.items.length === 0 && (
-          <Alert variant="info" isInline title="No private CA yet">
-            Create one under Private CAs on this page first.
-          </Alert>
-        )}
-        <Form
-          id={`${id}-form`}
-          onSubmit={(event) => {
-            event.preventDefault();
-            submit();
-          }}
-        >
-          <FormGroup label="Certificate authority" fieldId={`${id}-ca`} isRequired>
-            <FormSelect
-              id={`${id}-ca`}
-              value={caId}
-              validated={errors.caId ? "error" : "default"}
-              onChange={(_e, value) => setCaId(value)}
-            >
-              <FormSelectOption value="" label="Choose a CA…" />
-              {(cas.data?.items ?? []).map((ca) => (
-                <FormSelectOption key={ca.id} value={ca.id} label={`${ca.name} (${ca.subject})`} />
-              ))}
-            </FormSelect>
-            <FieldError message={errors.caId} />
-          </FormGroup>
-          <FormGroup label="Validity (days)" fieldId={`${id}-validity`}>
-            <TextInput
-              id={`${id}-validity`}
-              type="number"
-              min={1}
-              max={3650}
-              value={validityDays}
-              validated={errors.validityDays ? "error" : "default"}
-              onChange={(_e, value) => setValidityDays(value)}
-            />
-            <FieldError message={errors.validityDays} />
-          </FormGroup>
-          {issue.error && (
-            <Alert variant="danger" isInline title="The certificate was not issued">
-              {issue.error.message}
+    <FormModal
+      title={`Sign ${alias} with a private CA`}
+      submitLabel="Sign and import"
+      isPending={issue.isPending}
+      onSubmit={submit}
+      onClose={onClose}
+      lead={
+        <>
+          {cas.isPending && <Spinner size="md" aria-label="Loading certificate authorities" />}
+          {cas.error && <Alert variant="danger" isInline title={cas.error.message} />}
+          {cas.data?.items.length === 0 && (
+            <Alert variant="info" isInline title="No private CA yet">
+              Create one under Private CAs on this page first.
             </Alert>
           )}
-        </Form>
-      </ModalBody>
-      <ModalFooter>
-        <Button type="submit" form={`${id}-form`} isLoading={issue.isPending}>
-          Sign and import
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
-    </Modal>
+        </>
+      }
+    >
+      <FormGroup label="Certificate authority" fieldId={`${id}-ca`} isRequired>
+        <FormSelect
+          id={`${id}-ca`}
+          value={caId}
+          validated={errors.caId ? "error" : "default"}
+          onChange={(_e, value) => setCaId(value)}
+        >
+          <FormSelectOption value="" label="Choose a CA…" />
+          {(cas.data?.items ?? []).map((ca) => (
+            <FormSelectOption key={ca.id} value={ca.id} label={`${ca.name} (${ca.subject})`} />
+          ))}
+        </FormSelect>
+        <FieldError message={errors.caId} />
+      </FormGroup>
+      <InputField
+        id={`${id}-validity`}
+        label="Validity (days)"
+        type="number"
+        min={1}
+        max={3650}
+        value={validityDays}
+        onChange={setValidityDays}
+        error={errors.validityDays}
+      />
+      {issue.error && (
+        <Alert variant="danger" isInline title="The certificate was not issued">
+          {issue.error.message}
+        </Alert>
+      )}
+    </FormModal>
   );
 }

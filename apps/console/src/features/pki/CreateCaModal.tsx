@@ -4,21 +4,10 @@ import {
   KeyTypeSchema,
   SubjectSchema,
 } from "@conclave/protocol";
-import {
-  Alert,
-  Button,
-  Form,
-  FormGroup,
-  FormSelect,
-  FormSelectOption,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  TextInput,
-} from "@patternfly/react-core";
+import { Alert, FormGroup, FormSelect, FormSelectOption } from "@patternfly/react-core";
 import { useId, useState } from "react";
-import { FieldError } from "../../components/FieldError";
+import { FormModal } from "../../components/FormModal";
+import { InputField } from "../../components/InputField";
 import { useCreateCertificateAuthorityMutation } from "./pki.queries";
 
 export interface CreateCaModalProps {
@@ -66,87 +55,70 @@ export function CreateCaModal({ cas, onClose }: CreateCaModalProps) {
   };
 
   return (
-    <Modal isOpen onClose={onClose} variant="small" aria-labelledby={`${id}-title`}>
-      <ModalHeader title="Create CA" labelId={`${id}-title`} />
-      <ModalBody>
-        <Form
-          id={`${id}-form`}
-          onSubmit={(event) => {
-            event.preventDefault();
-            submit();
-          }}
+    <FormModal
+      title="Create CA"
+      submitLabel="Create"
+      isPending={create.isPending}
+      onSubmit={submit}
+      onClose={onClose}
+    >
+      <InputField
+        id={`${id}-name`}
+        label="Name"
+        value={name}
+        onChange={setName}
+        error={errors.name}
+        isRequired
+      />
+      <InputField
+        id={`${id}-cn`}
+        label="Common name (CN)"
+        value={cn}
+        onChange={setCn}
+        error={errors.cn}
+        isRequired
+      />
+      <InputField
+        id={`${id}-validity`}
+        label="Validity (days)"
+        type="number"
+        min={1}
+        max={36_500}
+        placeholder={parentId ? "1825" : "3650"}
+        value={validityDays}
+        onChange={setValidityDays}
+        error={errors.validityDays}
+      />
+      <FormGroup label="Key type" fieldId={`${id}-key-type`}>
+        <FormSelect
+          id={`${id}-key-type`}
+          value={keyType}
+          onChange={(_e, value) => setKeyType(KeyTypeSchema.parse(value))}
         >
-          <FormGroup label="Name" fieldId={`${id}-name`} isRequired>
-            <TextInput
-              id={`${id}-name`}
-              value={name}
-              validated={errors.name ? "error" : "default"}
-              onChange={(_e, value) => setName(value)}
-            />
-            <FieldError message={errors.name} />
-          </FormGroup>
-          <FormGroup label="Common name (CN)" fieldId={`${id}-cn`} isRequired>
-            <TextInput
-              id={`${id}-cn`}
-              value={cn}
-              validated={errors.cn ? "error" : "default"}
-              onChange={(_e, value) => setCn(value)}
-            />
-            <FieldError message={errors.cn} />
-          </FormGroup>
-          <FormGroup label="Validity (days)" fieldId={`${id}-validity`}>
-            <TextInput
-              id={`${id}-validity`}
-              type="number"
-              min={1}
-              max={36_500}
-              placeholder={parentId ? "1825" : "3650"}
-              value={validityDays}
-              validated={errors.validityDays ? "error" : "default"}
-              onChange={(_e, value) => setValidityDays(value)}
-            />
-            <FieldError message={errors.validityDays} />
-          </FormGroup>
-          <FormGroup label="Key type" fieldId={`${id}-key-type`}>
-            <FormSelect
-              id={`${id}-key-type`}
-              value={keyType}
-              onChange={(_e, value) => setKeyType(KeyTypeSchema.parse(value))}
-            >
-              {KeyTypeSchema.options.map((option) => (
-                <FormSelectOption key={option} value={option} label={option} />
-              ))}
-            </FormSelect>
-          </FormGroup>
-          {cas.length > 0 && (
-            <FormGroup label="Signed by" fieldId={`${id}-parent`}>
-              <FormSelect
-                id={`${id}-parent`}
-                value={parentId}
-                onChange={(_e, value) => setParentId(value)}
-              >
-                <FormSelectOption value="" label="Nobody: a root CA" />
-                {cas.map((ca) => (
-                  <FormSelectOption key={ca.id} value={ca.id} label={ca.name} />
-                ))}
-              </FormSelect>
-            </FormGroup>
-          )}
-          {create.error && (
-            <Alert variant="danger" isInline title="The CA was not created">
-              {create.error.message}
-            </Alert>
-          )}
-        </Form>
-      </ModalBody>
-      <ModalFooter>
-        <Button type="submit" form={`${id}-form`} isLoading={create.isPending}>
-          Create
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
-    </Modal>
+          {KeyTypeSchema.options.map((option) => (
+            <FormSelectOption key={option} value={option} label={option} />
+          ))}
+        </FormSelect>
+      </FormGroup>
+      {cas.length > 0 && (
+        <FormGroup label="Signed by" fieldId={`${id}-parent`}>
+          <FormSelect
+            id={`${id}-parent`}
+            value={parentId}
+            onChange={(_e, value) => setParentId(value)}
+          >
+            <FormSelectOption value="" label="Nobody: a root CA" />
+            {cas.map((ca) => (
+              <FormSelectOption key={ca.id} value={ca.id} label={ca.name} />
+            ))}
+          </FormSelect>
+        </FormGroup>
+      )}
+      {create.error && (
+        <Alert variant="danger" isInline title="The CA was not created">
+          {create.error.message}
+        </Alert>
+      )}
+    </FormModal>
   );
 }

@@ -248,6 +248,7 @@ describe("WizardPage", () => {
           tlsVersion: "TLSv1.3",
           cipher: "TLS_AES_256_GCM_SHA384",
           peerCertificateSha256: "AB:CD:EF",
+          peerCertificateVerified: true,
         },
       ],
       lockedDown: [{ realm: "realm-a", alias: "nsp0", refused: true }],
@@ -260,8 +261,17 @@ describe("WizardPage", () => {
       within(table)
         .getAllByRole("columnheader")
         .map((h) => h.textContent),
-    ).toEqual(["From", "To", "Protocol", "TLS version", "Cipher", "Peer certificate SHA-256"]);
+    ).toEqual([
+      "From",
+      "To",
+      "Protocol",
+      "TLS version",
+      "Cipher",
+      "Peer certificate SHA-256",
+      "Verified",
+    ]);
     expect(within(table).getByText("TLSv1.3")).toBeTruthy();
+    expect(within(table).getByRole("cell", { name: "Yes" })).toBeTruthy();
     expect(within(table).getByText("AB:CD:EF")).toBeTruthy();
 
     const saved: { name: string; blob: Blob }[] = [];

@@ -4,10 +4,10 @@ import { DownloadIcon } from "@patternfly/react-icons";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { ApiError } from "../../api/client";
+import { FindingsTable } from "../../components/FindingsTable";
 import { useHasRole } from "../session/session.queries";
 import { formatTime } from "./format-time";
 import { WizardActions } from "./WizardActions";
-import { WizardFindingsTable } from "./WizardFindingsTable";
 import { WizardReportTable } from "./WizardReportTable";
 import { WizardStateLabel } from "./WizardStateLabel";
 import { WizardSteps } from "./WizardSteps";
@@ -100,7 +100,7 @@ export function WizardPage() {
       {w.findings.length > 0 && (
         <PageSection>
           <Title headingLevel="h2">Pre-flight findings</Title>
-          <WizardFindingsTable findings={w.findings} />
+          <FindingsTable findings={w.findings} withAcknowledged />
           {actions.includes("acknowledge") && warnings.length > 0 && (
             <Button
               style={{ marginTop: 16 }}

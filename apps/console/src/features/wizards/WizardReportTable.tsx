@@ -14,6 +14,7 @@ export function WizardReportTable({ report }: { report: WizardReport }) {
             <Th>TLS version</Th>
             <Th>Cipher</Th>
             <Th>Peer certificate SHA-256</Th>
+            <Th>Verified</Th>
           </Tr>
         </Thead>
         <Tbody>
@@ -26,6 +27,9 @@ export function WizardReportTable({ report }: { report: WizardReport }) {
               <Td dataLabel="Cipher">{link.cipher ?? "—"}</Td>
               <Td dataLabel="Peer certificate SHA-256" style={{ wordBreak: "break-all" }}>
                 {link.peerCertificateSha256 ?? "—"}
+              </Td>
+              <Td dataLabel="Verified">
+                {link.tlsVersion ? (link.peerCertificateVerified ? "Yes" : "No") : "—"}
               </Td>
             </Tr>
           ))}

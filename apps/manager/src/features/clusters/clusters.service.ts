@@ -1,4 +1,9 @@
-import type { Cluster, ClusterSite, CreateClusterRequest } from "@conclave/protocol";
+import type {
+  AgentClusterRequest,
+  Cluster,
+  ClusterSite,
+  CreateClusterRequest,
+} from "@conclave/protocol";
 import { CreateClusterRequestSchema } from "@conclave/protocol";
 import type { AuthContext } from "../../http/auth.js";
 import { ConflictError, NotFoundError, UnavailableError } from "../../http/errors.js";
@@ -12,6 +17,7 @@ import type { Db } from "../../store/db.js";
 import { RealmsRepo } from "../../store/realms.repo.js";
 import { callAgent, type Fleet } from "../agents/fleet.js";
 import { loadClusterStatuses } from "./cluster-statuses.js";
+import { clusterTrustDelivery } from "./cluster-trust.js";
 import { preflight, toClusterConfig } from "./preflight.js";
 import { PreflightError } from "./preflight-error.js";
 
@@ -33,6 +39,7 @@ export function toCluster(record: ClusterRecord, status = record.status): Cluste
     })),
     sites: record.sites,
     primeSite: record.primeSite,
+    trustStoreId: record.trustTruststoreId,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
   };
@@ -201,7 +208,10 @@ export class ClustersService {
     caller: Caller,
     change: { action: string; removed: string | null },
   ): Promise<Cluster> {
-    const config = toClusterConfig(cluster.name, members, { sites, primeSite });
+    const config: AgentClusterRequest = {
+      ...toClusterConfig(cluster.name, members, { sites, primeSite }),
+      ...(await clusterTrustDelivery(this.fleet, cluster.trustTruststoreId)),
+    };
     const results = await Promise.allSettled(members.map((m) => this.pushCluster(m.realm, config)));
     const failed = this.failures(members, results);
     if (failed.length > 0) {
@@ -250,7 +260,7 @@ export class ClustersService {
     return { agent, client: await this.fleet.clientFor(agent) };
   }
 
-  private async pushCluster(realm: string, config: ReturnType<typeof toClusterConfig>) {
+  private async pushCluster(realm: string, config: AgentClusterRequest) {
     const { agent, client } = await this.agentClient(realm);
     await callAgent(agent, () => client.setRealmCluster(realm, config));
   }

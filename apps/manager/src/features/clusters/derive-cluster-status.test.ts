@@ -18,6 +18,7 @@ const cluster = (over: Partial<ClusterRecord> = {}): ClusterRecord => ({
   })),
   sites: [],
   primeSite: null,
+  trustTruststoreId: null,
   status: "Forming",
   converged: true,
   membershipChangedAt: new Date(now - 2 * FORMING_GRACE_MS),

@@ -119,6 +119,8 @@ function linksOf(reports: MemberReport[]): ClusterLinkView[] {
         encrypted: link.encrypted,
         tlsVersion: link.tlsVersion,
         cipher: link.cipher,
+        // Only the dialler checks, and a realm with a trust store links no peer it refuses.
+        verified: outbound && link.encrypted && Boolean(report.status?.trustStore),
         rttMs: link.roundTripMs,
         rank,
       });

@@ -1,7 +1,12 @@
-import { InterfaceDefinitionSchema } from "@conclave/protocol";
+import { type InterfaceDefinition, InterfaceDefinitionSchema } from "@conclave/protocol";
 import { describe, expect, it } from "vitest";
 import { NotFoundError } from "../../http/errors.js";
-import { comparableDefinition, comparableFields, toRealmInterface } from "./interface-mapping.js";
+import {
+  comparableDefinition,
+  comparableFields,
+  toRealmInterface,
+  toRealmInterfaceView,
+} from "./interface-mapping.js";
 import type { KeyMaterialSource } from "./key-material-source.js";
 
 const nsps = InterfaceDefinitionSchema.parse({
@@ -11,8 +16,22 @@ const nsps = InterfaceDefinitionSchema.parse({
   port: 9443,
   allowInterRealm: true,
   allowClientConnections: false,
-  certificates: { keystoreId: "ks-1", truststoreId: "ts-1", protocols: ["TLSv1.3"] },
+  certificates: {
+    keystoreId: "ks-1",
+    truststoreId: "ts-1",
+    protocols: ["TLSv1.3"],
+    cipherSuites: ["TLS_AES_256_GCM_SHA384"],
+  },
 });
+
+const source: KeyMaterialSource = {
+  async materialFor() {
+    return {
+      keyStore: { data: Buffer.from("key bytes"), format: "pkcs12", password: "store pass" },
+      certificateAlias: "realm1",
+    };
+  },
+};
 
 describe("REST interface ↔ realm interface mapping", () => {
   it("maps alias, allowInterRealm and certificates to name, allowForInterRealm and key files", async () => {
@@ -42,6 +61,7 @@ describe("REST interface ↔ realm interface mapping", () => {
         trustStorePath: "keys/nsps0-truststore.p12",
         trustStorePassword: "trust pass",
         protocols: ["TLSv1.3"],
+        cipherSuites: ["TLS_AES_256_GCM_SHA384"],
         enableClientCertValidation: false,
       },
     });
@@ -51,6 +71,25 @@ describe("REST interface ↔ realm interface mapping", () => {
     ]);
     // Desired and actual compare equal field by field once mapped.
     expect(comparableFields(iface)).toEqual(comparableDefinition(nsps));
+  });
+
+  it("takes Cipher suites to the realm and reports a realm with other suites as drift", async () => {
+    const { iface } = await toRealmInterface(nsps, source);
+    expect(iface.tls?.cipherSuites).toEqual(["TLS_AES_256_GCM_SHA384"]);
+    const changed = { ...iface, tls: { ...iface.tls!, cipherSuites: [] } };
+    expect(comparableFields(changed)).toMatchObject({ cipherSuites: [] });
+    expect(comparableDefinition(nsps)).toMatchObject({ cipherSuites: ["TLS_AES_256_GCM_SHA384"] });
+  });
+
+  it("reads a definition stored before Cipher suites existed as the platform's defaults", async () => {
+    const { cipherSuites: _none, ...certificates } = nsps.certificates!;
+    const stored = { ...nsps, certificates } as InterfaceDefinition;
+    const { iface } = await toRealmInterface(stored, source);
+    expect(iface.tls?.cipherSuites).toEqual([]);
+    expect(comparableFields(iface)).toEqual(comparableDefinition(stored));
+    expect(toRealmInterfaceView(stored, undefined).certificates?.cipherSuites).toEqual([]);
+    // And the REST schema still accepts it, filling in the default.
+    expect(InterfaceDefinitionSchema.parse(stored).certificates?.cipherSuites).toEqual([]);
   });
 
   it("answers 422 keystore not found, with or without a keystores feature", async () => {

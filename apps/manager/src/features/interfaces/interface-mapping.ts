@@ -1,5 +1,6 @@
 import type {
   Interface,
+  InterfaceCertificates,
   InterfaceDefinition,
   InterfaceDetail,
   InterfaceStatus,
@@ -86,7 +87,7 @@ export async function toRealmInterface(
     keyStorePassword: material.keyStore.password,
     enableClientCertValidation: certificates.enableClientCertValidation,
     protocols: certificates.protocols,
-    cipherSuites: [],
+    cipherSuites: cipherSuitesOf(certificates),
     trustStorePassword: material.trustStore?.password ?? "",
   };
   if (material.privateKeyPassword !== undefined)
@@ -95,6 +96,14 @@ export async function toRealmInterface(
   if (alias !== undefined) tls.certificateAlias = alias;
   if (material.trustStore) tls.trustStorePath = file("truststore", material.trustStore);
   return { iface: { ...base, tls }, files };
+}
+
+/**
+ * Cipher suites of a definition; definitions stored before the field existed have none, which
+ * means the same as an empty list (the platform's defaults).
+ */
+function cipherSuitesOf(certificates: InterfaceCertificates): string[] {
+  return certificates.cipherSuites ?? [];
 }
 
 /**
@@ -113,6 +122,7 @@ export function comparableFields(iface: Interface): Record<string, unknown> {
       ? {
           enableClientCertValidation: iface.tls.enableClientCertValidation,
           protocols: [...iface.tls.protocols].sort(),
+          cipherSuites: iface.tls.cipherSuites ?? [],
         }
       : {}),
   };
@@ -131,6 +141,7 @@ export function comparableDefinition(definition: InterfaceDefinition): Record<st
       ? {
           enableClientCertValidation: definition.certificates.enableClientCertValidation,
           protocols: [...definition.certificates.protocols].sort(),
+          cipherSuites: cipherSuitesOf(definition.certificates),
         }
       : {}),
   };
@@ -150,7 +161,14 @@ export function toRealmInterfaceView(
     autostart: definition.autostart,
     allowInterRealm: definition.allowInterRealm,
     allowClientConnections: definition.allowClientConnections,
-    ...(definition.certificates ? { certificates: definition.certificates } : {}),
+    ...(definition.certificates
+      ? {
+          certificates: {
+            ...definition.certificates,
+            cipherSuites: cipherSuitesOf(definition.certificates),
+          },
+        }
+      : {}),
     status: status?.state ?? (unknownReason ? "Error" : "Stopped"),
   };
   if (status) {

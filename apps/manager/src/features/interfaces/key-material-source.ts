@@ -27,4 +27,6 @@ export interface KeyMaterialSource {
     truststoreId?: string,
     keyAlias?: string,
   ): Promise<KeyMaterial | null>;
+  /** PEM of every trusted-certificate entry of a truststore (the cluster trust store). */
+  trustedCertificates?(truststoreId: string): Promise<string[]>;
 }

@@ -123,6 +123,17 @@ export class KeyMaterialSource {
       throw toHttpError(error);
     }
   }
+
+  async trustedCertificates(truststoreId: string): Promise<string[]> {
+    try {
+      const { store } = await this.keystores.open(truststoreId, { withKeys: false });
+      return store.entries.flatMap((e) =>
+        e.kind === "trusted-certificate" ? [e.certificate.pem] : [],
+      );
+    } catch (error) {
+      throw toHttpError(error);
+    }
+  }
 }
 
 function pickKeyEntry(store: KeyStore, name: string, alias: string | undefined): PrivateKeyEntry {

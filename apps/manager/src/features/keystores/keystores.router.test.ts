@@ -1,6 +1,7 @@
 import { PeerDir } from "@conclave/pki/test-support";
 import type request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ClustersRepo } from "../../store/clusters.repo.js";
 import { createTestApp, signIn, type TestApp } from "../../testing/test-app.js";
 
 /** Distinctive, so a leak scan finds them anywhere. */
@@ -463,6 +464,22 @@ describe("keystores API against keytool and openssl", () => {
       ).status,
     ).toBe(204);
     expect((await operator.agent.get(`/api/v1/keystores/${id}`)).status).toBe(404);
+  });
+
+  it("refuses to delete the truststore a cluster checks its links with, naming the cluster", async () => {
+    const id = keystoreIds.trust!;
+    const clusters = new ClustersRepo(t.db);
+    await clusters.create({ name: "east", members: [], sites: [], primeSite: null });
+    await clusters.setTrust("east", id);
+    const refused = record(
+      await operator.agent
+        .delete(`/api/v1/keystores/${id}`)
+        .set("x-csrf-token", operator.csrfToken),
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/cluster trust store of east/);
+    expect((await operator.agent.get(`/api/v1/keystores/${id}`)).status).toBe(200);
+    await clusters.setTrust("east", null);
   });
 
   it("leaks no password or private key into answers, logs, the audit log or the store", async () => {

@@ -32,6 +32,7 @@ import type {
 import type { z } from "zod";
 import { ConflictError, HttpError, NotFoundError } from "../../http/errors.js";
 import { type AuditActor, AuditRepo } from "../../store/audit.repo.js";
+import { ClustersRepo } from "../../store/clusters.repo.js";
 import type { Db } from "../../store/db.js";
 import {
   type EntryCertificateColumns,
@@ -260,6 +261,12 @@ export class KeystoresService {
       const repo = new KeystoresRepo(tx);
       const record = await repo.lock(id);
       if (!record) throw notFound(id);
+      const clusters = await new ClustersRepo(tx).trusting(id);
+      if (clusters.length > 0) {
+        throw new ConflictError(
+          `Keystore ${record.name} is the cluster trust store of ${clusters.join(", ")}; rotate the cluster credentials (or give the cluster another trust store) before deleting it`,
+        );
+      }
       const before = this.view(record, await repo.entries(id));
       await repo.delete(id);
       await new AuditRepo(tx).record({

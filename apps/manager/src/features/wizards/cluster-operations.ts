@@ -1,4 +1,5 @@
 import type {
+  AgentClusterRequest,
   ClusterStatus,
   ClusterStatusView,
   InterfaceDefinition,
@@ -14,6 +15,7 @@ import {
 import { loadFleetRows } from "../../store/fleet-rows.js";
 import { type RealmRecord, RealmsRepo } from "../../store/realms.repo.js";
 import { callAgent, type Fleet } from "../agents/fleet.js";
+import { clusterTrustDelivery } from "../clusters/cluster-trust.js";
 import { deriveClusterStatus } from "../clusters/derive-cluster-status.js";
 import { toClusterConfig } from "../clusters/preflight.js";
 import { statusIn } from "../interfaces/interface-mapping.js";
@@ -65,10 +67,32 @@ export class ClusterOperations {
    * address that answers), then records it. Throws naming the realms that did not take it.
    */
   async pushMembers(cluster: ClusterRecord, members: ClusterMemberRecord[]): Promise<void> {
-    const config = toClusterConfig(cluster.name, members, {
-      sites: cluster.sites,
-      primeSite: cluster.primeSite,
-    });
+    await this.push(cluster, members, cluster.trustTruststoreId);
+    await new ClustersRepo(this.fleet.db).setMembers(cluster.name, members, cluster.sites);
+  }
+
+  /**
+   * Makes `truststoreId` the cluster trust store (null: peers' certificates unchecked): sent
+   * with the current member list to every member, which reloads it live, then recorded.
+   */
+  async setTrust(cluster: ClusterRecord, truststoreId: string | null): Promise<void> {
+    await this.push(cluster, cluster.members, truststoreId);
+    await new ClustersRepo(this.fleet.db).setTrust(cluster.name, truststoreId);
+  }
+
+  /** Every push carries the trust store: a push without it switches verification off. */
+  private async push(
+    cluster: ClusterRecord,
+    members: ClusterMemberRecord[],
+    truststoreId: string | null,
+  ): Promise<void> {
+    const config: AgentClusterRequest = {
+      ...toClusterConfig(cluster.name, members, {
+        sites: cluster.sites,
+        primeSite: cluster.primeSite,
+      }),
+      ...(await clusterTrustDelivery(this.fleet, truststoreId)),
+    };
     const results = await Promise.allSettled(
       members.map(async (m) => {
         const { agent, client } = await this.agentClient(m.realm);
@@ -81,7 +105,71 @@ export class ClusterOperations {
     if (failed.length > 0) {
       throw new Error(`The member list did not reach every member: ${failed.join("; ")}`);
     }
-    await new ClustersRepo(this.fleet.db).setMembers(cluster.name, members, cluster.sites);
+  }
+
+  /**
+   * Waits until every member reports the cluster trust store holding exactly the CA
+   * certificates `sha256s` (null: no trust store), so later link checks see it in force.
+   * Answers each member's loaded trust store in words.
+   */
+  async waitTrustLoaded(
+    name: string,
+    sha256s: string[] | null,
+    options: { timeoutMs: number; signal: AbortSignal },
+  ): Promise<string[]> {
+    const wanted = sha256s ? [...new Set(sha256s)].sort().join(",") : null;
+    return waitUntil(
+      sha256s
+        ? "every member to load the cluster trust store"
+        : "every member to drop the cluster trust store",
+      async () => {
+        const { members } = await this.look(name);
+        const lines: string[] = [];
+        const behind: string[] = [];
+        for (const m of members) {
+          const trust = m.cluster?.trustStore ?? null;
+          const loaded = trust
+            ? [...new Set(trust.certificates.map((c) => c.fingerprintSha256))].sort().join(",")
+            : null;
+          if (!m.cluster || loaded !== wanted) behind.push(m.realm);
+          else if (trust) {
+            lines.push(
+              `${m.realm} checks peers' certificates against ${trust.certificates.map((c) => c.subject).join("; ")}`,
+            );
+          } else lines.push(`${m.realm} does not check peers' certificates`);
+        }
+        return behind.length === 0 ? lines : { pending: `not yet loaded on ${behind.join(", ")}` };
+      },
+      options,
+    );
+  }
+
+  /**
+   * Waits until the agent of every member reports it running: after a realm was killed its
+   * agent restarts it with back-off, and links can only be timed once it is back.
+   */
+  async waitMembersRunning(
+    name: string,
+    options: { timeoutMs: number; signal: AbortSignal },
+  ): Promise<void> {
+    await waitUntil(
+      "every member to run again",
+      async () => {
+        const { members } = await this.look(name);
+        const down = members.filter((m) => !m.agent?.connected || m.reported?.state !== "running");
+        if (down.length === 0) return true;
+        return {
+          pending: down
+            .map((m) =>
+              m.agent?.connected
+                ? `${m.realm} ${m.reported?.state ?? "not reported"}`
+                : `${m.realm}'s agent is not connected`,
+            )
+            .join(", "),
+        };
+      },
+      options,
+    );
   }
 
   /**

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import {
   type EncryptInterRealmOptions,
@@ -8,12 +7,9 @@ import {
 import { HttpError } from "../../http/errors.js";
 import { CasRepo } from "../../store/cas.repo.js";
 import type { ClusterMemberRecord, ClusterRecord } from "../../store/clusters.repo.js";
-import { KeystoresRepo } from "../../store/keystores.repo.js";
 import { RealmsRepo } from "../../store/realms.repo.js";
 import type { SecretBox } from "../../store/secrets.js";
 import type { WizardRecord } from "../../store/wizards.repo.js";
-import { type ChangeContext, KeystoresService } from "../keystores/keystores.service.js";
-import { CasService } from "../pki/cas.service.js";
 import { type ClusterOperations, waitUntil } from "./cluster-operations.js";
 import {
   bareHost,
@@ -25,7 +21,13 @@ import {
 } from "./encrypt-plan.js";
 import { encryptPreflight } from "./encrypt-preflight.js";
 import { linkReportStep } from "./link-report-step.js";
-import { probePlaintextHello, probeTls } from "./probes.js";
+import {
+  describePeerHello,
+  describePeerTls,
+  probeHelloFromPeers,
+  probeTlsFromPeers,
+} from "./peer-probes.js";
+import { SYSTEM, WizardKeystores } from "./wizard-keystores.js";
 import type { StepContext, WizardKindDefinition, WizardStepDefinition } from "./wizard-step.js";
 
 export interface EncryptInterRealmDeps {
@@ -36,8 +38,6 @@ export interface EncryptInterRealmDeps {
   linkTimeoutMs?: number;
 }
 
-/** Changes the wizard makes to keystores and CAs are audited as the manager's own. */
-const SYSTEM: ChangeContext = { actor: null, ip: "" };
 const KEY_ALIAS = "inter-realm";
 const ours = (alias: string) => alias === INTER_REALM_ALIAS || alias === CLIENT_ALIAS;
 
@@ -50,8 +50,8 @@ const ours = (alias: string) => alias === INTER_REALM_ALIAS || alias === CLIENT_
 export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDefinition {
   const { ops } = deps;
   const db = ops.fleet.db;
-  const keystores = deps.secrets ? new KeystoresService(db, deps.secrets) : undefined;
-  const cas = deps.secrets ? new CasService(db, deps.secrets) : undefined;
+  const stores = new WizardKeystores(db, deps.secrets);
+  const keystores = stores.keystoresOrUndefined;
   const linkTimeoutMs = deps.linkTimeoutMs ?? 30_000;
 
   const optionsOf = (wizard: WizardRecord) => EncryptInterRealmOptionsSchema.parse(wizard.options);
@@ -70,8 +70,16 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
     ctx: StepContext,
     realm: string | null,
     encrypted: boolean,
+    options: { afterRestart?: boolean } = {},
   ): Promise<string[]> => {
     const cluster = await ops.cluster(ctx.wizard.cluster);
+    // A rollback often follows a member's crash: time the links once its agent has it back.
+    if (options.afterRestart) {
+      await ops.waitMembersRunning(cluster.name, {
+        timeoutMs: Math.max(linkTimeoutMs, 120_000),
+        signal: ctx.signal,
+      });
+    }
     const pairs = (cluster.members.length * (cluster.members.length - 1)) / 2;
     const target = realm ? `the links to ${realm}` : "every link";
     return waitUntil(
@@ -123,18 +131,6 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
       const options = optionsOf(ctx.wizard);
       const cluster = await ops.cluster(ctx.wizard.cluster);
       const { findings, plan } = await encryptPreflight(ops, keystores, cluster, options);
-      if (options.cipherSuites.length > 0) {
-        findings.push({
-          id: "tlsPolicy:cluster",
-          severity: "warning",
-          realm: null,
-          check: "tlsPolicy",
-          problem:
-            "Cipher suites cannot be restricted through the interfaces API yet: the realms' defaults apply",
-          fix: "Acknowledge to go on with the defaults (TLSv1.3 suites and strong TLSv1.2 ones)",
-          acknowledged: false,
-        });
-      }
       snapshotOf(ctx).plan = plan;
       await ctx.saveSnapshot();
       for (const [realm, p] of Object.entries(plan)) {
@@ -165,7 +161,11 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
         for (const m of cluster.members) {
           realms[m.realm] = (await new RealmsRepo(db).find(m.realm))?.interfaces ?? [];
         }
-        snapshot.previous = { realms, members: cluster.members };
+        snapshot.previous = {
+          realms,
+          members: cluster.members,
+          trustTruststoreId: cluster.trustTruststoreId,
+        };
         await ctx.saveSnapshot();
       }
       if (options.certificates === "issue") await issueCertificates(ctx, cluster, options);
@@ -180,15 +180,26 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
         );
         for (const d of added) {
           await ctx.evidence(
-            `${d.alias}: nsps://${d.bindAddress}:${d.port}, Allow for InterRealm ${d.allowInterRealm ? "on" : "off"}, Allow Client Connections ${d.allowClientConnections ? "on" : "off"}, client cert validation off, ${options.protocols.join("/")}`,
+            `${d.alias}: nsps://${d.bindAddress}:${d.port}, Allow for InterRealm ${d.allowInterRealm ? "on" : "off"}, Allow Client Connections ${d.allowClientConnections ? "on" : "off"}, client cert validation off, ${options.protocols.join("/")}${options.cipherSuites.length > 0 ? `, cipher suites ${options.cipherSuites.join(" ")}` : ""}`,
             m.realm,
           );
         }
       }
+      await trustPeers(ctx, cluster, plan);
     },
     async rollback(ctx) {
       const previous = snapshotOf(ctx).previous;
       if (!previous) return;
+      const cluster = await ops.cluster(ctx.wizard.cluster);
+      const trust = previous.trustTruststoreId ?? null;
+      if (cluster.trustTruststoreId !== trust) {
+        await ops.setTrust(cluster, trust);
+        await ctx.evidence(
+          trust
+            ? `Cluster trust store restored: ${await stores.describe(trust)}`
+            : "Cluster trust store removed: peers' certificates are no longer checked, as before",
+        );
+      }
       for (const [realm, interfaces] of Object.entries(previous.realms)) {
         await ops.applyInterfaces(realm, interfaces);
         await ctx.evidence(
@@ -199,13 +210,37 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
     },
   };
 
+  /**
+   * Makes the realms' truststores the cluster trust store, so every realm checks the
+   * certificate a peer serves on a TLS link (chain and the address dialled) before linking.
+   * Links are still plaintext here, so nothing is refused yet; each cut-over then proves it.
+   */
+  async function trustPeers(
+    ctx: StepContext,
+    cluster: ClusterRecord,
+    plan: Record<string, RealmPlan>,
+  ) {
+    const ids = Object.values(plan).flatMap((p) => (p.truststoreId ? [p.truststoreId] : []));
+    if (ids.length === 0) throw new Error("No truststore was decided; run pre-flight again");
+    const trustId = await stores.unionTruststore(`${cluster.name} cluster trust store`, ids);
+    if (cluster.trustTruststoreId !== trustId) await ops.setTrust(cluster, trustId);
+    await ctx.evidence(
+      `Cluster trust store: ${await stores.describe(trustId)}; every realm checks its peers' certificates on TLS links against it`,
+    );
+    const loaded = await ops.waitTrustLoaded(cluster.name, await stores.trustedSha256(trustId), {
+      timeoutMs: linkTimeoutMs,
+      signal: ctx.signal,
+    });
+    for (const line of loaded) await ctx.evidence(line);
+  }
+
   /** A private CA, one truststore with it, and per realm a keystore whose SANs cover its host. */
   async function issueCertificates(
     ctx: StepContext,
     cluster: ClusterRecord,
     options: EncryptInterRealmOptions,
   ) {
-    if (!keystores || !cas) throw new Error("Keystores are not available (no master key)");
+    const { keystores, cas } = stores.services();
     const snapshot = snapshotOf(ctx);
     const plan = planOf(ctx);
     const caName = `${cluster.name} inter-realm CA`;
@@ -231,14 +266,8 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
       );
     }
     const caId = snapshot.caId;
-    const findOrCreate = async (name: string) => {
-      const found = (await new KeystoresRepo(db).list()).find((k) => k.name === name);
-      if (found) return found.id;
-      const password = randomBytes(24).toString("base64url");
-      return (await keystores.create({ name, password, type: "pkcs12" }, SYSTEM)).id;
-    };
     if (!snapshot.truststoreId) {
-      snapshot.truststoreId = await findOrCreate(`${cluster.name} inter-realm truststore`);
+      snapshot.truststoreId = await stores.findOrCreate(`${cluster.name} inter-realm truststore`);
       await ctx.saveSnapshot();
     }
     const truststore = await keystores.get(snapshot.truststoreId);
@@ -253,7 +282,7 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
     for (const m of cluster.members) {
       const p = plan[m.realm]!;
       if (!p.keystoreId) {
-        p.keystoreId = await findOrCreate(`${cluster.name} ${m.realm} inter-realm`);
+        p.keystoreId = await stores.findOrCreate(`${cluster.name} ${m.realm} inter-realm`);
         p.truststoreId = snapshot.truststoreId;
         await ctx.saveSnapshot();
       }
@@ -304,25 +333,48 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
           INTER_REALM_ALIAS,
           p.interRealmPort,
         );
-        const result = await waitUntil(
-          `a TLS handshake with ${realm} on ${p.host}:${port}`,
-          () => probeTls(p.host, port, { caPems, timeoutMs: 5_000 }),
+        const results = await waitUntil(
+          `a TLS handshake with ${realm} on ${p.host}:${port} from its peers' hosts`,
+          async () => {
+            const r = await probeTlsFromPeers(ops, {
+              cluster: ctx.wizard.cluster,
+              target: realm,
+              host: p.host,
+              port,
+              caPems,
+            });
+            const waiting = r.find((x) => x.error || !x.protocol);
+            return waiting ? { pending: describePeerTls(waiting) } : r;
+          },
           { timeoutMs: 15_000, signal: ctx.signal },
         );
-        if (!result.verified) {
-          throw new Error(
-            `${realm} serves a certificate its peers would not accept at ${p.host}: ${result.verifyError}`,
+        for (const result of results) {
+          if (!result.verified) {
+            throw new Error(
+              `${realm} serves a certificate its peers would not accept at ${p.host}: ${describePeerTls(result)}`,
+            );
+          }
+          if (!(options.protocols as string[]).includes(result.protocol ?? "")) {
+            throw new Error(
+              `${realm} negotiated ${result.protocol}, outside ${options.protocols.join("/")} (${describePeerTls(result)})`,
+            );
+          }
+          // Probes name TLSv1.2 ciphers the IANA way, the option the OpenSSL way; TLSv1.3 suites
+          // are spelled alike, and the realm itself refuses any suite outside the list.
+          if (
+            options.cipherSuites.length > 0 &&
+            result.protocol === "TLSv1.3" &&
+            !options.cipherSuites.includes(result.cipher ?? "")
+          ) {
+            throw new Error(
+              `${realm} negotiated ${result.cipher}, outside the chosen cipher suites ${options.cipherSuites.join(" ")} (${describePeerTls(result)})`,
+            );
+          }
+          await ctx.evidence(
+            `TLS handshake with ${p.host}:${port} ${describePeerTls(result)} against the truststore`,
+            realm,
           );
         }
-        if (!(options.protocols as string[]).includes(result.protocol)) {
-          throw new Error(
-            `${realm} negotiated ${result.protocol}, outside ${options.protocols.join("/")}`,
-          );
-        }
-        await ctx.evidence(
-          `TLS handshake with ${p.host}:${port}: ${result.protocol} ${result.cipher}, certificate SHA-256 ${result.certificateSha256}, verified against the truststore`,
-          realm,
-        );
       }
     },
     async rollback() {},
@@ -366,7 +418,9 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
         (m) => (m.realm === realm ? previous : m.addresses),
         `Previous addresses of ${realm} sent to every member`,
       );
-      for (const line of await waitLinks(ctx, realm, false)) await ctx.evidence(line, realm);
+      for (const line of await waitLinks(ctx, realm, false, { afterRestart: true })) {
+        await ctx.evidence(line, realm);
+      }
     },
   });
 
@@ -407,19 +461,32 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
           const before = snapshot.previous?.realms[realm]?.find((d) => d.alias === alias);
           const dialled = (previousAddresses(ctx, realm) ?? []).map(parseAddress).find((a) => a);
           const port = before?.port || dialled?.port || 0;
-          const outcome = await waitUntil(
-            `${realm}/${alias} to refuse a plaintext inter-realm hello`,
+          const outcomes = await waitUntil(
+            `${realm}/${alias} to refuse a plaintext inter-realm hello from its peers' hosts`,
             async () => {
-              const r = await probePlaintextHello(p.host, port, { cluster: ctx.wizard.cluster });
-              return r.refused ? r : { pending: r.detail };
+              const r = await probeHelloFromPeers(ops, {
+                cluster: ctx.wizard.cluster,
+                target: realm,
+                host: p.host,
+                port,
+              });
+              const open = r.find((x) => !x.refused);
+              return open ? { pending: describePeerHello(open) } : r;
             },
             { timeoutMs: 10_000, signal: ctx.signal },
           );
-          results.push({ realm, alias, refused: true, detail: outcome.detail });
-          await ctx.evidence(
-            `Plaintext inter-realm hello to ${p.host}:${port} (${alias}) refused: ${outcome.detail}`,
+          results.push({
             realm,
-          );
+            alias,
+            refused: true,
+            detail: outcomes.map(describePeerHello).join("; "),
+          });
+          for (const outcome of outcomes) {
+            await ctx.evidence(
+              `Plaintext inter-realm hello to ${p.host}:${port} (${alias}) ${describePeerHello(outcome)}`,
+              realm,
+            );
+          }
         }
       }
       snapshot.lockedDown = results;
@@ -441,7 +508,7 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
         (m) => [plan[m.realm]!.address],
         "Member list with only nsps addresses sent to every member",
       );
-      await waitLinks(ctx, null, true);
+      await waitLinks(ctx, null, true, { afterRestart: true });
     },
   };
 
@@ -504,6 +571,7 @@ function newInterfaces(p: RealmPlan, options: EncryptInterRealmOptions): Interfa
     truststoreId: p.truststoreId,
     enableClientCertValidation: false,
     protocols: options.protocols,
+    cipherSuites: options.cipherSuites,
   };
   const list: InterfaceDefinition[] = [
     {

@@ -28,10 +28,14 @@ export interface EncryptSnapshot {
   order: string[];
   master: string | null;
   plan?: Record<string, RealmPlan>;
-  /** Taken by stage before anything changes: each realm's interfaces, the member list. */
+  /**
+   * Taken by stage before anything changes: each realm's interfaces, the member list, the
+   * cluster trust store (absent from wizards started before it was kept: none).
+   */
   previous?: {
     realms: Record<string, InterfaceDefinition[]>;
     members: ClusterMemberRecord[];
+    trustTruststoreId?: string | null;
   };
   /** The private CA and the shared truststore used with `certificates: "issue"`. */
   caId?: string;

@@ -1,3 +1,4 @@
+import { createRootCa, generateCsr, type KeyStoreEntry, signCsr } from "@conclave/pki";
 import {
   type ClientSessionInfo,
   type ClusterStatusView,
@@ -7,6 +8,7 @@ import {
 import { describe, expect, it } from "vitest";
 import type { ClusterRecord } from "../../store/clusters.repo.js";
 import { AgentCallError } from "../agents/agent-client.js";
+import type { KeystoresService } from "../keystores/keystores.service.js";
 import type { ClusterOperations, MemberView } from "./cluster-operations.js";
 import { encryptPreflight } from "./encrypt-preflight.js";
 
@@ -279,5 +281,120 @@ describe("encrypt-inter-realm pre-flight", () => {
       ["error", "realm-c", "keystore"],
     ]);
     expect(result.findings[1]!.problem).toBe("No keystore was given for realm-b");
+  });
+
+  it("accepts known cipher suites for the chosen protocols", async () => {
+    const suites = { cipherSuites: ["TLS_AES_256_GCM_SHA384", "ECDHE-ECDSA-AES128-GCM-SHA256"] };
+    expect((await run({}, suites)).findings).toEqual([]);
+    const onlyTls13 = { protocols: ["TLSv1.3" as const], cipherSuites: ["TLS_AES_128_GCM_SHA256"] };
+    expect((await run({}, onlyTls13)).findings).toEqual([]);
+  });
+
+  it("blocks on every cipher suite name Node's TLS does not know, saying how to write it", async () => {
+    const { findings } = await run(
+      {},
+      {
+        cipherSuites: [
+          "TLS_AES_128_GCM_SHA256",
+          "ECDHE-ECDSA-AES128-GCM-SHA257",
+          "ecdhe-ecdsa-aes128-gcm-sha256",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        ],
+      },
+    );
+    expect(brief(findings)).toEqual([
+      ["error", null, "tlsPolicy"],
+      ["error", null, "tlsPolicy"],
+      ["error", null, "tlsPolicy"],
+    ]);
+    expect(findings.map((f) => f.problem)).toEqual([
+      expect.stringMatching(
+        /^Cipher suite ECDHE-ECDSA-AES128-GCM-SHA257 is not known to Node's TLS library \(OpenSSL /,
+      ),
+      expect.stringMatching(/^Cipher suite ecdhe-ecdsa-aes128-gcm-sha256 is not known/),
+      expect.stringMatching(/^Cipher suite TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 is not known/),
+    ]);
+    expect(findings[0]!.fix).toMatch(/Use OpenSSL names such as/);
+    expect(findings[1]!.fix).toMatch(/as OpenSSL spells it: ECDHE-ECDSA-AES128-GCM-SHA256/);
+    expect(findings[2]!.fix).toMatch(/IANA name/);
+    expect(new Set(findings.map((f) => f.id)).size).toBe(3);
+  });
+
+  it("blocks when the chosen protocols and suites leave no usable suite", async () => {
+    const tls13Only = await run(
+      {},
+      { protocols: ["TLSv1.3"], cipherSuites: ["ECDHE-ECDSA-AES128-GCM-SHA256"] },
+    );
+    expect(brief(tls13Only.findings)).toEqual([["error", null, "tlsPolicy"]]);
+    expect(tls13Only.findings[0]!.problem).toBe(
+      "Protocols TLSv1.3 with Cipher suites ECDHE-ECDSA-AES128-GCM-SHA256 leave no usable suite: every handshake with the new interfaces would fail (ECDHE-ECDSA-AES128-GCM-SHA256 is a TLSv1.2 cipher and TLSv1.2 is not chosen)",
+    );
+    expect(tls13Only.findings[0]!.fix).toBe(
+      'Add a TLSv1.3 suite such as TLS_AES_128_GCM_SHA256 to cipherSuites, or add "TLSv1.2" to protocols',
+    );
+    const tls12Only = await run(
+      {},
+      { protocols: ["TLSv1.2"], cipherSuites: ["TLS_AES_128_GCM_SHA256"] },
+    );
+    expect(tls12Only.findings[0]!.fix).toMatch(/^Add a TLSv1\.2 cipher such as ECDHE-ECDSA-/);
+  });
+
+  it("blocks on suites the dialling realms never offer or the issued EC keys cannot serve", async () => {
+    const ccm = await run({}, { cipherSuites: ["TLS_AES_128_CCM_SHA256"] });
+    expect(brief(ccm.findings)).toEqual([["error", null, "tlsPolicy"]]);
+    expect(ccm.findings[0]!.problem).toMatch(
+      /TLS_AES_128_CCM_SHA256 is not among the TLSv1\.3 suites realms offer when dialling/,
+    );
+    // The wizard issues EC P-256 certificates, which RSA ciphers cannot use.
+    const rsa = await run(
+      {},
+      { protocols: ["TLSv1.2"], cipherSuites: ["ECDHE-RSA-AES128-GCM-SHA256"] },
+    );
+    expect(rsa.findings[0]!.problem).toMatch(
+      /ECDHE-RSA-AES128-GCM-SHA256 needs an RSA key, and the certificate's is EC\)$/,
+    );
+    // One usable suite is enough: the others are simply never chosen.
+    const mixed = await run(
+      {},
+      { cipherSuites: ["TLS_AES_128_CCM_SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384"] },
+    );
+    expect(mixed.findings).toEqual([]);
+  });
+
+  it("checks the suites against each uploaded keystore's key", async () => {
+    const ca = await createRootCa({ subject: { commonName: "Preflight CA" } });
+    const { csrPem, privateKeyPem } = await generateCsr({
+      key: { type: "rsa", size: 2048 },
+      subject: { commonName: "127.0.0.1" },
+      subjectAltNames: ["127.0.0.1"],
+    });
+    const signed = signCsr(ca, csrPem, { validityDays: 90, extendedKeyUsage: ["serverAuth"] });
+    const entries: Record<string, KeyStoreEntry[]> = {
+      "rsa-key": [{ kind: "private-key", alias: "server", privateKeyPem, chain: signed.chain }],
+      trust: [{ kind: "trusted-certificate", alias: "ca", certificate: ca.certificate }],
+    };
+    const keystores = {
+      open: async (id: string) => ({
+        record: { name: id },
+        store: { format: "pkcs12", entries: entries[id] },
+      }),
+    } as unknown as KeystoresService;
+    const pair = { keystoreId: "rsa-key", truststoreId: "trust" };
+    const certificates = Object.fromEntries(REALMS.map((r) => [r, pair]));
+    const { ops, cluster } = world();
+    const check = (cipherSuites: string[]) =>
+      encryptPreflight(
+        ops,
+        keystores,
+        cluster,
+        options({ certificates, protocols: ["TLSv1.2"], cipherSuites }),
+      );
+    const ecdsaOnly = await check(["ECDHE-ECDSA-AES128-GCM-SHA256"]);
+    expect(brief(ecdsaOnly.findings)).toEqual(REALMS.map((r) => ["error", r, "tlsPolicy"]));
+    expect(ecdsaOnly.findings[0]!.problem).toMatch(
+      /leave no usable suite for realm-a's certificate: .*needs an EC key, and the certificate's is RSA\)$/,
+    );
+    expect(ecdsaOnly.findings[0]!.fix).toMatch(/^Add a TLSv1\.2 cipher such as ECDHE-RSA-/);
+    expect((await check(["ECDHE-RSA-AES128-GCM-SHA256"])).findings).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import tls from "node:tls";
 import { checkTlsEntry } from "@conclave/pki";
 import type {
   ClientSessionInfo,
@@ -67,6 +68,8 @@ export async function encryptPreflight(
     }
   }
 
+  const suitesToCheck = checkCipherSuites(options, add);
+
   if (options.certificates === "issue") {
     if (!keystores) {
       add(
@@ -112,10 +115,115 @@ export async function encryptPreflight(
       }
       realmPlan.keystoreId = chosen.keystoreId;
       realmPlan.truststoreId = chosen.truststoreId;
-      await checkCertificate(keystores, member.realm, realmPlan, add);
+      const keyType = await checkCertificate(keystores, member.realm, realmPlan, add);
+      if (suitesToCheck && keyType) {
+        checkUsableSuites(suitesToCheck, options, keyType, member.realm, add);
+      }
     }
   }
   return { findings, plan };
+}
+
+/**
+ * `tls.getCiphers()` lists, lower-cased, the TLSv1.2 ciphers of OpenSSL's default list and the
+ * TLSv1.3 suites; OpenSSL's own names are upper case and it matches them case-sensitively.
+ */
+const KNOWN_CIPHER_SUITES = new Set(tls.getCiphers().map((name) => name.toUpperCase()));
+/** TLSv1.3 suites carry their IANA names (TLS_AES_128_GCM_SHA256, …); OpenSSL has no others. */
+const isTls13Suite = (name: string) => name.startsWith("TLS_");
+/** The TLSv1.3 suites a realm offers when it dials a peer (Node's defaults: no CCM suites). */
+const DIALLED_TLS13 = new Set(tls.DEFAULT_CIPHERS.split(":").filter(isTls13Suite));
+
+/**
+ * Why a link dialled by a realm (Node's default client suites) to a new interface serving a
+ * `keyType` certificate ("EC", "RSA"; null when not known yet) cannot use `name`; null if it can.
+ */
+function unusableBecause(
+  name: string,
+  protocols: readonly string[],
+  keyType: string | null,
+): string | null {
+  if (isTls13Suite(name)) {
+    if (!protocols.includes("TLSv1.3")) return "is a TLSv1.3 suite and TLSv1.3 is not chosen";
+    if (!DIALLED_TLS13.has(name))
+      return "is not among the TLSv1.3 suites realms offer when dialling";
+    return null;
+  }
+  if (!protocols.includes("TLSv1.2")) return "is a TLSv1.2 cipher and TLSv1.2 is not chosen";
+  if (/PSK|SRP/.test(name)) return "needs a pre-shared key or SRP, which realms do not have";
+  const needs = name.includes("ECDSA") ? "EC" : "RSA";
+  const has = keyType === null ? null : keyType.startsWith("RSA") ? "RSA" : "EC";
+  if (has !== null && has !== needs)
+    return `needs an ${needs} key, and the certificate's is ${keyType}`;
+  return null;
+}
+
+/**
+ * Links to the new interfaces need at least one listed suite that the dialling realm offers and
+ * the served key can sign for; otherwise every handshake fails once links move. `keyType` is
+ * that of the certificates issued on the spot (EC) or of one realm's uploaded keystore.
+ */
+function checkUsableSuites(
+  names: string[],
+  options: EncryptInterRealmOptions,
+  keyType: string | null,
+  realm: string | null,
+  add: Add,
+): boolean {
+  const reasons = names.map((name) => [name, unusableBecause(name, options.protocols, keyType)]);
+  if (reasons.some(([, why]) => why === null)) return true;
+  const wantsTls13 = options.protocols.includes("TLSv1.3");
+  const tls12Example = keyType?.startsWith("RSA")
+    ? "ECDHE-RSA-AES128-GCM-SHA256"
+    : "ECDHE-ECDSA-AES128-GCM-SHA256";
+  const other = wantsTls13 ? "TLSv1.2" : "TLSv1.3";
+  add(
+    "error",
+    realm,
+    "tlsPolicy",
+    `Protocols ${options.protocols.join(", ")} with Cipher suites ${names.join(", ")} leave no usable suite${
+      realm ? ` for ${realm}'s certificate` : ""
+    }: every handshake with the new interfaces would fail (${reasons
+      .map(([name, why]) => `${name} ${why}`)
+      .join("; ")})`,
+    `Add ${wantsTls13 ? "a TLSv1.3 suite such as TLS_AES_128_GCM_SHA256" : `a TLSv1.2 cipher such as ${tls12Example}`} to cipherSuites${
+      options.protocols.includes(other) ? "" : `, or add "${other}" to protocols`
+    }`,
+  );
+  return false;
+}
+
+/**
+ * The new interfaces get exactly `cipherSuites` (the realm refuses a name its TLS library does
+ * not know, and switches off a protocol none of whose suites is listed), so an unknown name or
+ * a list leaving the links nothing would fail the stage or the cut-over. Returns the known
+ * names, for the per-realm check against uploaded keys (null: nothing more to check).
+ */
+function checkCipherSuites(options: EncryptInterRealmOptions, add: Add): string[] | null {
+  const names = [...new Set(options.cipherSuites.map((name) => name.trim()))];
+  if (names.length === 0) return null;
+  for (const name of names.filter((n) => !KNOWN_CIPHER_SUITES.has(n))) {
+    const upper = name.toUpperCase();
+    const hint =
+      name !== upper && KNOWN_CIPHER_SUITES.has(upper)
+        ? `Write it as OpenSSL spells it: ${upper}`
+        : /^TLS_.+_WITH_/.test(upper)
+          ? "That is an IANA name; give TLSv1.2 ciphers their OpenSSL names (such as ECDHE-ECDSA-AES128-GCM-SHA256)"
+          : "Use OpenSSL names such as ECDHE-ECDSA-AES128-GCM-SHA256 or TLS_AES_128_GCM_SHA256 (`openssl ciphers -s` lists them)";
+    add(
+      "error",
+      null,
+      "tlsPolicy",
+      `Cipher suite ${name} is not known to Node's TLS library (OpenSSL ${process.versions.openssl})`,
+      `${hint}, or remove it from cipherSuites`,
+    );
+  }
+  const known = names.filter((n) => KNOWN_CIPHER_SUITES.has(n));
+  if (known.length === 0) return null;
+  // Certificates issued on the spot have EC P-256 keys; uploaded ones are checked per realm.
+  const issued = options.certificates === "issue";
+  const usable = checkUsableSuites(known, options, issued ? "EC" : null, null, add);
+  return usable && !issued ? known : null;
 }
 
 /** Ports each agent's host has in use: every realm's definitions and what they listen on. */
@@ -327,12 +435,13 @@ function staysOnLoopback(bindAddress: string): (remoteAddress: string) => boolea
   };
 }
 
+/** Checks an uploaded keystore for the address peers dial; answers its key type (EC, RSA, …). */
 async function checkCertificate(
   keystores: KeystoresService | undefined,
   realm: string,
   plan: RealmPlan,
   add: Add,
-): Promise<void> {
+): Promise<string | null> {
   if (!keystores) {
     add(
       "error",
@@ -341,7 +450,7 @@ async function checkCertificate(
       "Keystores are not available on this manager (no master key)",
       "Start the manager with CONCLAVE_MASTER_KEY or its master.key",
     );
-    return;
+    return null;
   }
   const pair = await openUploadedPair(
     keystores,
@@ -349,7 +458,7 @@ async function checkCertificate(
     { keystoreId: plan.keystoreId!, truststoreId: plan.truststoreId! },
     add,
   );
-  if (!pair) return;
+  if (!pair) return null;
   const { keystore, truststore, key } = pair;
   const findings = checkTlsEntry(key, {
     bindAddress: plan.bindAddress,
@@ -370,4 +479,5 @@ async function checkCertificate(
       finding.fix ?? "Use a certificate that fits",
     );
   }
+  return key.chain[0]?.keyType ?? null;
 }

@@ -34,6 +34,8 @@ export function linkReportStep(
                 tlsVersion: link.tlsVersion,
                 cipher: link.cipher,
                 peerCertificateSha256: link.peerCertificateFingerprintSha256,
+                // A realm with a trust store links no peer whose certificate it refused.
+                peerCertificateVerified: link.encrypted && Boolean(view.cluster?.trustStore),
               });
             }
           }
@@ -44,7 +46,7 @@ export function linkReportStep(
       links.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
       for (const l of links) {
         await ctx.evidence(
-          `${l.from} → ${l.to}: ${l.protocol} ${l.tlsVersion ?? "plaintext"} ${l.cipher ?? ""} peer certificate ${l.peerCertificateSha256 ?? "none"}`,
+          `${l.from} → ${l.to}: ${l.protocol} ${l.tlsVersion ?? "plaintext"} ${l.cipher ?? ""} peer certificate ${l.peerCertificateSha256 ?? "none"}${l.peerCertificateVerified ? " (verified against the cluster trust store)" : l.tlsVersion ? " (not verified: no cluster trust store)" : ""}`,
           l.from,
         );
       }

@@ -1,23 +1,21 @@
-import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { generateCsr } from "@conclave/pki";
 import { type InterfaceDefinition, RotateCredentialsOptionsSchema } from "@conclave/protocol";
 import { HttpError } from "../../http/errors.js";
 import { CasRepo } from "../../store/cas.repo.js";
 import type { ClusterRecord } from "../../store/clusters.repo.js";
-import { KeystoresRepo } from "../../store/keystores.repo.js";
 import { RealmsRepo } from "../../store/realms.repo.js";
 import type { SecretBox } from "../../store/secrets.js";
 import type { WizardRecord } from "../../store/wizards.repo.js";
-import { type ChangeContext, KeystoresService } from "../keystores/keystores.service.js";
-import { CasService } from "../pki/cas.service.js";
 import { type ClusterOperations, waitUntil } from "./cluster-operations.js";
 import { bareHost } from "./encrypt-plan.js";
 import { linkReportStep } from "./link-report-step.js";
+import { describePeerTls, probeTlsFromPeers } from "./peer-probes.js";
 import { probeTls } from "./probes.js";
 import { type RotateRealmPlan, type RotateSnapshot, withCredentials } from "./rotate-plan.js";
 import { oldCaPems, rotatePreflight, sha256Of, trustedPems } from "./rotate-preflight.js";
 import { probeClientCertificate } from "./rotate-probes.js";
+import { SYSTEM, WizardKeystores } from "./wizard-keystores.js";
 import type { StepContext, WizardKindDefinition, WizardStepDefinition } from "./wizard-step.js";
 
 export interface RotateCredentialsDeps {
@@ -28,8 +26,6 @@ export interface RotateCredentialsDeps {
   linkTimeoutMs?: number;
 }
 
-/** Changes the wizard makes to keystores and CAs are audited as the manager's own. */
-const SYSTEM: ChangeContext = { actor: null, ip: "" };
 const KEY_ALIAS = "inter-realm";
 const VALIDITY_DAYS = 397;
 
@@ -42,8 +38,8 @@ const VALIDITY_DAYS = 397;
 export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDefinition {
   const { ops } = deps;
   const db = ops.fleet.db;
-  const keystores = deps.secrets ? new KeystoresService(db, deps.secrets) : undefined;
-  const cas = deps.secrets ? new CasService(db, deps.secrets) : undefined;
+  const stores = new WizardKeystores(db, deps.secrets);
+  const keystores = stores.keystoresOrUndefined;
   const linkTimeoutMs = deps.linkTimeoutMs ?? 30_000;
 
   const optionsOf = (wizard: WizardRecord) => RotateCredentialsOptionsSchema.parse(wizard.options);
@@ -53,40 +49,21 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
     if (!plan) throw new Error("Pre-flight has not decided the plan yet; resume the wizard");
     return plan;
   };
-  const services = () => {
-    if (!keystores || !cas) throw new Error("Keystores are not available (no master key)");
-    return { keystores, cas };
-  };
+  const services = () => stores.services();
   /** Names the wizard gives what it creates: one generation per wizard, found again by name. */
   const generation = (ctx: StepContext) => ctx.wizard.id.slice(0, 8);
 
-  const findOrCreateKeystore = async (name: string) => {
-    const found = (await new KeystoresRepo(db).list()).find((k) => k.name === name);
-    if (found) return found.id;
-    const password = randomBytes(24).toString("base64url");
-    return (await services().keystores.create({ name, password, type: "pkcs12" }, SYSTEM)).id;
-  };
-
-  /** Adds the certificates a truststore lacks (by SHA-256). */
-  const trustAll = async (truststoreId: string, pems: string[], prefix: string) => {
-    const { keystores } = services();
-    const have = new Set((await trustedPems(keystores, truststoreId)).map(sha256Of));
-    for (const pem of pems) {
-      const sha = sha256Of(pem);
-      if (have.has(sha)) continue;
-      // Named after the certificate, so a repeated run cannot collide with an earlier alias.
-      const alias = `${prefix}-${sha.replace(/:/g, "").slice(0, 16).toLowerCase()}`;
-      await keystores.importTrustedCertificate(truststoreId, { certificate: pem, alias }, SYSTEM);
-      have.add(sha);
-    }
-  };
+  const findOrCreateKeystore = (name: string) => stores.findOrCreate(name);
+  const trustAll = (truststoreId: string, pems: string[], prefix: string) =>
+    stores.trustAll(truststoreId, pems, prefix);
 
   const interfacesOf = async (realm: string) =>
     (await new RealmsRepo(db).find(realm))?.interfaces ?? [];
 
   /**
-   * Handshakes with every rotated interface of `realm`: answers per alias the certificate it
-   * serves, checked against `caPems` (chain and the host peers dial).
+   * Handshakes with every rotated interface of `realm` from each peer's host: answers per alias
+   * and peer host the certificate it serves, checked against `caPems` (chain and the host peers
+   * dial). Waits until every peer host completed a handshake.
    */
   const probeRealm = async (
     ctx: StepContext,
@@ -101,12 +78,22 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
     for (const alias of p.aliases) {
       const d = definitions.find((x) => x.alias === alias);
       const port = d?.port || live.find((i) => i.name === alias)?.boundPort || 0;
-      const result = await waitUntil(
-        `a TLS handshake with ${realm}/${alias} on ${p.host}:${port}`,
-        () => probeTls(p.host, port, { caPems, timeoutMs: 5_000 }),
+      const fromPeers = await waitUntil(
+        `a TLS handshake with ${realm}/${alias} on ${p.host}:${port} from its peers' hosts`,
+        async () => {
+          const r = await probeTlsFromPeers(ops, {
+            cluster: ctx.wizard.cluster,
+            target: realm,
+            host: p.host,
+            port,
+            caPems,
+          });
+          const waiting = r.find((x) => x.error || !x.protocol);
+          return waiting ? { pending: describePeerTls(waiting) } : r;
+        },
         { timeoutMs: 15_000, signal: ctx.signal },
       );
-      results.push({ alias, port, ...result });
+      for (const result of fromPeers) results.push({ alias, port, ...result });
     }
     return results;
   };
@@ -148,8 +135,16 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
     ctx: StepContext,
     realm: string | null,
     certificateSha256: string | null,
+    options: { afterRestart?: boolean } = {},
   ): Promise<string[]> => {
     const cluster = await ops.cluster(ctx.wizard.cluster);
+    // A rollback often follows a member's crash: time the links once its agent has it back.
+    if (options.afterRestart) {
+      await ops.waitMembersRunning(cluster.name, {
+        timeoutMs: Math.max(linkTimeoutMs, 120_000),
+        signal: ctx.signal,
+      });
+    }
     const pairs = (cluster.members.length * (cluster.members.length - 1)) / 2;
     return waitUntil(
       realm && certificateSha256
@@ -260,7 +255,11 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
       if (!snapshot.previous) {
         const realms: Record<string, InterfaceDefinition[]> = {};
         for (const m of cluster.members) realms[m.realm] = await interfacesOf(m.realm);
-        snapshot.previous = { realms, members: cluster.members };
+        snapshot.previous = {
+          realms,
+          members: cluster.members,
+          trustTruststoreId: cluster.trustTruststoreId,
+        };
         await ctx.saveSnapshot();
       }
       if (options.certificates === "issue") await issueTrust(ctx, cluster);
@@ -289,16 +288,18 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
         // what the rotation moves off, so the probe only shows the handshake still works.
         for (const r of await probeRealm(ctx, realm, p, [...old, ...newCas])) {
           await ctx.evidence(
-            `TLS handshake with ${p.host}:${r.port} (${r.alias}): ${r.protocol} ${r.cipher}, still serving ${r.certificateSha256}${r.verified ? "" : ` (not verified by the old CAs: ${r.verifyError})`}`,
+            `TLS handshake with ${p.host}:${r.port} (${r.alias}) ${describePeerTls(r)}: still serving the old certificate${r.verified ? "" : " (the old CAs do not verify it: moving off it is the point)"}`,
             realm,
           );
         }
       }
+      await trustBothCas(ctx);
       for (const line of await waitLinks(ctx, null, null)) await ctx.evidence(line);
     },
     async rollback(ctx) {
       const previous = snapshotOf(ctx).previous;
       if (!previous) return;
+      await restoreClusterTrust(ctx, previous.trustTruststoreId ?? null);
       for (const [realm, interfaces] of Object.entries(previous.realms)) {
         await ops.applyInterfaces(realm, interfaces);
         await ctx.evidence(
@@ -306,8 +307,67 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
           realm,
         );
       }
-      await waitLinks(ctx, null, null);
+      await waitLinks(ctx, null, null, { afterRestart: true });
     },
+  };
+
+  /** Sets the cluster trust store (when it differs) and waits until every member loaded it. */
+  async function setClusterTrust(ctx: StepContext, truststoreId: string | null) {
+    const cluster = await ops.cluster(ctx.wizard.cluster);
+    if (cluster.trustTruststoreId !== truststoreId) await ops.setTrust(cluster, truststoreId);
+    const loaded = await ops.waitTrustLoaded(
+      cluster.name,
+      truststoreId ? await stores.trustedSha256(truststoreId) : null,
+      { timeoutMs: linkTimeoutMs, signal: ctx.signal },
+    );
+    for (const line of loaded) await ctx.evidence(line);
+  }
+
+  /**
+   * While leaves are swapped, peers must accept both: the cluster trust store becomes the old
+   * one plus the new CAs. A cluster without one keeps checking nothing until the old CA is
+   * dropped (its old leaves may not verify at all: moving off them is the point).
+   */
+  async function trustBothCas(ctx: StepContext) {
+    const snapshot = snapshotOf(ctx);
+    const previousTrust = snapshot.previous?.trustTruststoreId ?? null;
+    if (!previousTrust) {
+      await ctx.evidence(
+        "The cluster has no trust store yet: links stay encrypted without certificate checks until the old CA is dropped, when the new CA becomes the cluster trust store",
+      );
+      return;
+    }
+    if (!snapshot.clusterTransitionTruststoreId) {
+      snapshot.clusterTransitionTruststoreId = await stores.findOrCreate(
+        `${ctx.wizard.cluster} cluster trust store ${generation(ctx)} (old and new CA)`,
+      );
+      await ctx.saveSnapshot();
+    }
+    const transition = snapshot.clusterTransitionTruststoreId;
+    const sources = [previousTrust, ...newTruststores(ctx)];
+    for (const id of sources)
+      await trustAll(transition, await stores.trustedCertificates(id), "ca");
+    await setClusterTrust(ctx, transition);
+    await ctx.evidence(
+      `Cluster trust store: ${await stores.describe(transition)}; peers accept old and new certificates on links`,
+    );
+  }
+
+  async function restoreClusterTrust(ctx: StepContext, truststoreId: string | null) {
+    const cluster = await ops.cluster(ctx.wizard.cluster);
+    if (cluster.trustTruststoreId === truststoreId) return;
+    await setClusterTrust(ctx, truststoreId);
+    await ctx.evidence(
+      truststoreId
+        ? `Cluster trust store back to ${await stores.describe(truststoreId)}`
+        : "Cluster trust store removed, as before the rotation",
+    );
+  }
+
+  const newTruststores = (ctx: StepContext) => {
+    const ids = Object.values(planOf(ctx)).flatMap((p) => (p.truststoreId ? [p.truststoreId] : []));
+    if (ids.length === 0) throw new Error("No new truststore was decided");
+    return [...new Set(ids)];
   };
 
   /** With "issue": the realm's new keystore, its key's certificate issued by the new CA. */
@@ -375,15 +435,17 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
       const newCas = await trustedPems(keystores, p.truststoreId);
       for (const r of await probeRealm(ctx, realm, p, newCas)) {
         if (r.certificateSha256 !== sha) {
-          throw new Error(`${realm}/${r.alias} still serves ${r.certificateSha256}, not ${sha}`);
+          throw new Error(
+            `${realm}/${r.alias} still serves ${r.certificateSha256}, not ${sha} (${describePeerTls(r)})`,
+          );
         }
         if (!r.verified) {
           throw new Error(
-            `${realm}/${r.alias} serves a certificate the new CA does not verify at ${p.host}: ${r.verifyError}`,
+            `${realm}/${r.alias} serves a certificate the new CA does not verify at ${p.host}: ${describePeerTls(r)}`,
           );
         }
         await ctx.evidence(
-          `New TLS handshake with ${p.host}:${r.port} (${r.alias}): ${r.protocol} ${r.cipher}, certificate ${r.certificateSha256}, verified with the new CA`,
+          `New TLS handshake with ${p.host}:${r.port} (${r.alias}) ${describePeerTls(r)} with the new CA`,
           realm,
         );
       }
@@ -407,9 +469,8 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
       await ops.applyInterfaces(realm, restored, p.aliases);
       await ctx.evidence(`${p.aliases.join(", ")} serve the previous certificate again`, realm);
       await pushAddress(ctx, realm, p.address);
-      for (const line of await waitLinks(ctx, realm, p.oldCertificateSha256)) {
-        await ctx.evidence(line, realm);
-      }
+      const lines = await waitLinks(ctx, realm, p.oldCertificateSha256, { afterRestart: true });
+      for (const line of lines) await ctx.evidence(line, realm);
     },
   });
 
@@ -502,7 +563,7 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
         for (const r of probes) {
           if (!r.verified || r.certificateSha256 !== sha) {
             throw new Error(
-              `${realm}/${r.alias} serves ${r.certificateSha256} (${r.verifyError ?? "verified"}), expected ${sha} verified with the new CA`,
+              `${realm}/${r.alias} serves ${r.certificateSha256} (${describePeerTls(r)}), expected ${sha} verified with the new CA`,
             );
           }
           // What a peer still holding only the old CA would see: the served chain is refused.
@@ -518,7 +579,7 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
               ? "; still verified by the old CA (the new CA chains to it)"
               : `; refused by the old CA (${withOld.verifyError})`;
           await ctx.evidence(
-            `TLS handshake with ${p.host}:${r.port} (${r.alias}): ${r.protocol}, ${sha} verified with the new CA${oldVerdict}`,
+            `TLS handshake with ${p.host}:${r.port} (${r.alias}) ${describePeerTls(r)} with the new CA${oldVerdict}`,
             realm,
           );
         }
@@ -540,9 +601,23 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
         }));
         await proveClientTrust(ctx, realm, p, ports, newCaSha);
       }
+      // Every leaf now verifies with the new CA (probed above), so links can be held to it.
+      const trust = await stores.unionTruststore(
+        `${ctx.wizard.cluster} cluster trust store ${generation(ctx)}`,
+        newTruststores(ctx),
+      );
+      await setClusterTrust(ctx, trust);
+      await ctx.evidence(
+        `Cluster trust store: ${await stores.describe(trust)}; peers accept only certificates from the new CA on links`,
+      );
       for (const line of await waitLinks(ctx, null, null)) await ctx.evidence(line);
     },
     async rollback(ctx) {
+      const snapshot = snapshotOf(ctx);
+      await restoreClusterTrust(
+        ctx,
+        snapshot.clusterTransitionTruststoreId ?? snapshot.previous?.trustTruststoreId ?? null,
+      );
       for (const [realm, p] of Object.entries(planOf(ctx))) {
         if (!p.transitionTruststoreId) continue;
         await ops.applyInterfaces(

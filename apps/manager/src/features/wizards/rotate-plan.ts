@@ -33,11 +33,14 @@ export interface RotateSnapshot {
   order: string[];
   master: string | null;
   plan?: Record<string, RotateRealmPlan>;
-  /** Taken by trust-new-ca before anything changes. */
+  /** Taken by trust-new-ca before anything changes (trust store absent from older wizards: none). */
   previous?: {
     realms: Record<string, InterfaceDefinition[]>;
     members: ClusterMemberRecord[];
+    trustTruststoreId?: string | null;
   };
+  /** The cluster trust store while leaves are swapped: the previous one plus the new CAs. */
+  clusterTransitionTruststoreId?: string;
   /** The new CA with `certificates: "issue"`. */
   caId?: string;
 }

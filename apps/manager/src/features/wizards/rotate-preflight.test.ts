@@ -48,7 +48,11 @@ type Stores = Record<string, KeyStoreEntry[]>;
 interface Tweaks {
   plaintext?: boolean;
   caIdInUse?: boolean;
+  /** Keystore passwords by id; the others have a strong one. */
+  passwords?: Record<string, string>;
 }
+
+const STRONG_PASSWORD = "Rotate-Preflight-Pass-9c2e";
 
 function world(stores: Stores, tweaks: Tweaks = {}) {
   const servedSha = (realm: string) => {
@@ -167,7 +171,8 @@ function world(stores: Stores, tweaks: Tweaks = {}) {
     open: async (id: string) => {
       const entries = stores[id];
       if (!entries) throw new Error(`No keystore with id ${id}`);
-      return { record: { name: id }, store: { format: "pkcs12", entries } };
+      const password = tweaks.passwords?.[id] ?? STRONG_PASSWORD;
+      return { record: { name: id }, store: { format: "pkcs12", entries }, password };
     },
   };
   return {
@@ -194,6 +199,18 @@ describe("rotate-credentials pre-flight", () => {
     }
     stores["new-localhost"] = [await keyEntry(newCa, ["localhost"])];
     stores.public = [await keyEntry(newCa, ["public.example"])];
+    const own = await createRootCa({ subject: { commonName: "127.0.0.1" } });
+    stores["new-self-signed"] = [
+      {
+        kind: "private-key",
+        alias: "server",
+        privateKeyPem: own.privateKeyPem,
+        chain: [own.certificate],
+      },
+    ];
+    stores["trust-self-signed"] = [
+      { kind: "trusted-certificate", alias: "self", certificate: own.certificate },
+    ];
     stores["old-trust"] = [
       { kind: "trusted-certificate", alias: "ca", certificate: oldCa.certificate },
     ];
@@ -218,6 +235,52 @@ describe("rotate-credentials pre-flight", () => {
     // An nsps interface with a keystore of its own is not cluster credentials.
     expect(plan["realm-c"]!.aliases).toEqual(["nsps-interrealm", "nsps-clients"]);
     expect(served["realm-b"]).toMatch(/issued by CN=Old CA/);
+    expect(served["realm-b"]).not.toMatch(/demo credentials/);
+  });
+
+  it("notes demo credentials in use as evidence, not as a finding: the rotation is their fix", async () => {
+    const { ops, keystores, cluster } = world(stores, {
+      passwords: { "old-realm-a": "nirvana", "old-trust": "changeit" },
+    });
+    const { findings, served } = await rotatePreflight(ops, keystores, cluster, options());
+    expect(findings).toEqual([]);
+    expect(served["realm-a"]).toMatch(
+      /issued by CN=Old CA.*; demo credentials: a well-known keystore password \(the rotation moves realm-a off them\)/,
+    );
+    // The shared truststore's password counts against every realm that trusts through it.
+    expect(served["realm-b"]).toMatch(/demo credentials: a well-known keystore password/);
+    expect(JSON.stringify(served)).not.toMatch(/nirvana|changeit/);
+  });
+
+  it("refuses new credentials that are default or demo ones themselves", async () => {
+    const { ops, keystores, cluster } = world(stores, {
+      passwords: { "new-realm-b": "changeit" },
+    });
+    const { findings } = await rotatePreflight(
+      ops,
+      keystores,
+      cluster,
+      options({
+        certificates: {
+          "realm-a": { keystoreId: "new-self-signed", truststoreId: "trust-self-signed" },
+          "realm-b": { keystoreId: "new-realm-b", truststoreId: "new-trust" },
+          "realm-c": { keystoreId: "new-realm-c", truststoreId: "new-trust" },
+        },
+      }),
+    );
+    expect(brief(findings)).toEqual(
+      expect.arrayContaining([["error", "realm-a", "defaultCredentials"]]),
+    );
+    const problem = (realm: string) =>
+      findings.find((f) => f.realm === realm && f.check === "defaultCredentials")?.problem;
+    expect(problem("realm-a")).toMatch(/new-self-signed.*a self-signed certificate/);
+    // A CA-issued leaf under a well-known password: the password alone refuses it.
+    expect(brief(findings.filter((f) => f.realm === "realm-b"))).toEqual([
+      ["error", "realm-b", "defaultCredentials"],
+    ]);
+    expect(problem("realm-b")).toMatch(/a well-known keystore password/);
+    expect(problem("realm-b")).not.toMatch(/changeit/);
+    expect(findings.filter((f) => f.realm === "realm-c")).toEqual([]);
   });
 
   it("refuses a cluster whose links are still plaintext, pointing at the encryption switch", async () => {

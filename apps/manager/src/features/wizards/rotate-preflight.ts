@@ -3,6 +3,12 @@ import { checkTlsEntry } from "@conclave/pki";
 import type { RotateCredentialsOptions, WizardFinding } from "@conclave/protocol";
 import { CasRepo } from "../../store/cas.repo.js";
 import type { ClusterRecord } from "../../store/clusters.repo.js";
+import {
+  defaultCredentialReasons,
+  describeReasons,
+  entriesOfStore,
+  keystoreFacts,
+} from "../health/default-credentials.js";
 import type { KeystoresService } from "../keystores/keystores.service.js";
 import type { ClusterOperations, MemberView } from "./cluster-operations.js";
 import { bareHost, parseAddress } from "./encrypt-plan.js";
@@ -81,7 +87,16 @@ export async function rotatePreflight(
       served[member.realm] =
         `${realmPlan.aliases.join(", ")} serve ${c.subject}, issued by ${c.issuer}${c.subject === c.issuer ? " (self-signed)" : ""}, SHA-256 ${c.fingerprintSha256}, until ${c.notAfter}`;
     }
-    if (keystores) realmPlan.oldCaSha256 = await oldCas(keystores, view, realmPlan, add);
+    if (keystores) {
+      realmPlan.oldCaSha256 = await oldCas(keystores, view, realmPlan, add);
+      // The rotation is the fix for default or demo credentials, so they are evidence, not a
+      // finding to acknowledge (findings have no "info" severity).
+      const demo = await currentDemoReasons(keystores, view, realmPlan);
+      if (demo) {
+        const note = `demo credentials: ${demo} (the rotation moves ${member.realm} off them)`;
+        served[member.realm] = served[member.realm] ? `${served[member.realm]}; ${note}` : note;
+      }
+    }
   }
   if (!keystores) return { findings, plan, served };
 
@@ -221,6 +236,44 @@ function planRealm(view: MemberView, addresses: string[], add: Add): RotateRealm
   };
 }
 
+/**
+ * Why the credentials a realm serves now count as default or demo ones ("" when they do not):
+ * its inter-realm interface's keystore and truststore, judged as the health summary does.
+ * Unreadable keystores are reported by oldCas.
+ */
+async function currentDemoReasons(
+  keystores: KeystoresService,
+  view: MemberView,
+  plan: RotateRealmPlan,
+): Promise<string> {
+  const definitions = (view.record?.interfaces ?? []).filter((d) => plan.aliases.includes(d.alias));
+  const iface = definitions.find((d) => d.allowInterRealm) ?? definitions[0];
+  if (!iface?.certificates) return "";
+  try {
+    const judge = async (id: string) => {
+      const { record, store, password } = await keystores.open(id, { withKeys: false });
+      return keystoreFacts({
+        id,
+        name: record.name,
+        password,
+        entries: entriesOfStore(store.entries),
+      });
+    };
+    const reasons = defaultCredentialReasons(await judge(plan.oldKeystoreId), {
+      role: "keystore",
+      keyAlias: iface.certificates.keyAlias,
+      bindAddress: iface.bindAddress,
+    });
+    const { truststoreId } = iface.certificates;
+    if (truststoreId) {
+      reasons.push(...defaultCredentialReasons(await judge(truststoreId), { role: "truststore" }));
+    }
+    return describeReasons([...new Set(reasons)]);
+  } catch {
+    return "";
+  }
+}
+
 /** The CAs in use before the rotation: the issuers in the old keystore and the truststores. */
 async function oldCas(
   keystores: KeystoresService,
@@ -287,6 +340,36 @@ async function checkUploaded(
   );
   if (!pair) return;
   const { keystore, truststore, key } = pair;
+  // A localhost-only leaf is left to the coverage check below, which names the dialled host.
+  const demo = [
+    ...defaultCredentialReasons(
+      keystoreFacts({
+        id: plan.keystoreId!,
+        name: keystore.record.name,
+        password: keystore.password,
+        entries: entriesOfStore(keystore.store.entries),
+      }),
+      { role: "keystore", keyAlias: key.alias, bindAddress: bareHost(plan.host) },
+    ).filter((r) => r !== "localhostOnly"),
+    ...defaultCredentialReasons(
+      keystoreFacts({
+        id: plan.truststoreId!,
+        name: truststore.record.name,
+        password: truststore.password,
+        entries: entriesOfStore(truststore.store.entries),
+      }),
+      { role: "truststore" },
+    ),
+  ];
+  if (demo.length > 0) {
+    add(
+      "error",
+      realm,
+      "defaultCredentials",
+      `The new credentials for ${realm} (${keystore.record.name}, ${truststore.record.name}) are default or demo ones themselves: ${describeReasons([...new Set(demo)])}`,
+      `Upload a keystore issued by your CA under a strong password, or use "issue" to have the wizard create them`,
+    );
+  }
   const leaf = key.chain[0];
   if (leaf && leaf.fingerprintSha256 === plan.oldCertificateSha256) {
     add(

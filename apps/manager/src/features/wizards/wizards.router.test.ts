@@ -1,35 +1,18 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AgentsRepo } from "../../store/agents.repo.js";
 import { ClustersRepo } from "../../store/clusters.repo.js";
 import { RealmsRepo } from "../../store/realms.repo.js";
 import { WizardsRepo } from "../../store/wizards.repo.js";
-import { createTestApp, signIn, type TestApp } from "../../testing/test-app.js";
+import { type RouterTestApp, routerTestApp } from "../../testing/router-test-app.js";
 
 const PEM = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n";
 
 describe("wizards API", () => {
-  let t: TestApp;
-  let operator: Awaited<ReturnType<typeof signIn>>;
-  let viewer: Awaited<ReturnType<typeof signIn>>;
+  let t: RouterTestApp;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await t.addUser("olga", "operator");
-    await t.addUser("vic", "viewer");
-    operator = await signIn(t.app, "olga");
-    viewer = await signIn(t.app, "vic");
-    // Two clusters of realms on an enrolled agent that is not reporting.
-    await new AgentsRepo(t.db).create({
-      id: "agent-1",
-      hostname: "host-1",
-      addresses: ["127.0.0.1"],
-      version: "0.1.0",
-      certificatePem: "-",
-      certificateSerial: "1",
-      certificateFingerprint: "AA:BB",
-      certificateNotAfter: new Date(Date.now() + 86_400_000),
-    });
+    t = await routerTestApp();
+    // Two clusters of realms on agent-1, which is not reporting.
     for (const [cluster, realms] of [
       ["c1", ["realm-a", "realm-b"]],
       ["c2", ["realm-c"]],
@@ -68,22 +51,18 @@ describe("wizards API", () => {
     await t?.destroy();
   });
 
-  const post = (path: string, body: object = {}, who = operator) =>
-    who.agent.post(`/api/v1${path}`).set("x-csrf-token", who.csrfToken).send(body);
-  const get = (path: string, who = operator) => who.agent.get(`/api/v1${path}`);
-
   let blockedId = "";
 
   it("starts a wizard (201 {id}); pre-flight blocks on silent agents and changes nothing", async () => {
-    const res = await post("/wizards", { kind: "encrypt-inter-realm", cluster: "c1" });
+    const res = await t.post("/wizards", { kind: "encrypt-inter-realm", cluster: "c1" });
     expect(res.status, res.text).toBe(201);
     expect(Object.keys(res.body)).toEqual(["id"]);
     blockedId = res.body.id;
 
     await expect
-      .poll(async () => (await get(`/wizards/${blockedId}`)).body, { timeout: 10_000 })
+      .poll(async () => (await t.get(`/wizards/${blockedId}`)).body, { timeout: 10_000 })
       .toMatchObject({ state: "blocked" });
-    const body = (await get(`/wizards/${blockedId}`, viewer)).body;
+    const body = (await t.get(`/wizards/${blockedId}`, t.viewer)).body;
     expect(body).toMatchObject({
       kind: "encrypt-inter-realm",
       cluster: "c1",
@@ -124,9 +103,9 @@ describe("wizards API", () => {
     const a = await new RealmsRepo(t.db).find("realm-a");
     expect(a!.interfaces.map((d) => d.alias)).toEqual(["nsp0"]);
 
-    const listed = (await get("/wizards", viewer)).body as { id: string }[];
+    const listed = (await t.get("/wizards", t.viewer)).body as { id: string }[];
     expect(listed.map((w) => w.id)).toContain(blockedId);
-    const audit = (await get(`/audit?target=wizard:${blockedId}&limit=50`)).body.items.map(
+    const audit = (await t.get(`/audit?target=wizard:${blockedId}&limit=50`)).body.items.map(
       (e: { action: string }) => e.action,
     );
     expect(audit).toEqual(
@@ -135,17 +114,17 @@ describe("wizards API", () => {
   });
 
   it("answers 404 for no such wizard or cluster, and 404 for a report not written yet", async () => {
-    expect((await get("/wizards/nope")).status).toBe(404);
-    expect((await post("/wizards/nope/pause")).status).toBe(404);
-    const missing = await post("/wizards", { kind: "encrypt-inter-realm", cluster: "zz" });
+    expect((await t.get("/wizards/nope")).status).toBe(404);
+    expect((await t.post("/wizards/nope/pause")).status).toBe(404);
+    const missing = await t.post("/wizards", { kind: "encrypt-inter-realm", cluster: "zz" });
     expect(missing.status).toBe(404);
-    const report = await get(`/wizards/${blockedId}/report`);
+    const report = await t.get(`/wizards/${blockedId}/report`);
     expect(report.status).toBe(404);
     expect(report.body.error.message).toMatch(/no report yet/);
   });
 
   it("validates the body as the other routers do", async () => {
-    const bad = await post("/wizards", {
+    const bad = await t.post("/wizards", {
       kind: "encrypt-inter-realm",
       cluster: "c1",
       options: { plaintext: "maybe" },
@@ -153,14 +132,14 @@ describe("wizards API", () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe("invalid_input");
     expect(bad.body.error.details.issues[0].path).toEqual(["body", "options", "plaintext"]);
-    const stranger = await post("/wizards", {
+    const stranger = await t.post("/wizards", {
       kind: "encrypt-inter-realm",
       cluster: "c1",
       options: { ports: { "realm-x": { interRealm: 9443 } } },
     });
     expect(stranger.status).toBe(422);
     expect(stranger.body.error.message).toMatch(/realm-x is not a member of cluster c1/);
-    const rotate = await post("/wizards", {
+    const rotate = await t.post("/wizards", {
       kind: "rotate-credentials",
       cluster: "c1",
       options: { certificates: { "realm-x": { keystoreId: "k", truststoreId: "t" } } },
@@ -171,21 +150,21 @@ describe("wizards API", () => {
 
   it("viewers read but cannot start or act", async () => {
     expect(
-      (await post("/wizards", { kind: "encrypt-inter-realm", cluster: "c1" }, viewer)).status,
+      (await t.post("/wizards", { kind: "encrypt-inter-realm", cluster: "c1" }, t.viewer)).status,
     ).toBe(403);
-    expect((await post(`/wizards/${blockedId}/cancel`, {}, viewer)).status).toBe(403);
+    expect((await t.post(`/wizards/${blockedId}/cancel`, {}, t.viewer)).status).toBe(403);
     expect((await request(t.app).get("/api/v1/wizards")).status).toBe(401);
   });
 
   it("refuses actions that do not fit the state (409); cancel ends a blocked wizard", async () => {
-    const pause = await post(`/wizards/${blockedId}/pause`);
+    const pause = await t.post(`/wizards/${blockedId}/pause`);
     expect(pause.status).toBe(409);
     expect(pause.body.error.message).toMatch(/blocked: only a running wizard can be paused/);
-    expect((await post(`/wizards/${blockedId}/acknowledge`, {})).status).toBe(409);
-    const cancelled = await post(`/wizards/${blockedId}/cancel`);
+    expect((await t.post(`/wizards/${blockedId}/acknowledge`, {})).status).toBe(409);
+    const cancelled = await t.post(`/wizards/${blockedId}/cancel`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.state).toBe("cancelled");
-    expect((await post(`/wizards/${blockedId}/resume`)).status).toBe(409);
+    expect((await t.post(`/wizards/${blockedId}/resume`)).status).toBe(409);
   });
 
   it("answers 409 while the cluster has an active wizard", async () => {
@@ -200,7 +179,7 @@ describe("wizards API", () => {
       snapshot: { order: ["realm-c"], master: null },
       createdBy: "olga",
     });
-    const res = await post("/wizards", { kind: "encrypt-inter-realm", cluster: "c2" });
+    const res = await t.post("/wizards", { kind: "encrypt-inter-realm", cluster: "c2" });
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/already has an active wizard \(w-paused, paused\)/);
   });
