@@ -27,6 +27,7 @@ export const interfaceOptions = {
   "client-cert-validation": { type: "boolean" },
   "no-client-cert-validation": { type: "boolean" },
   "tls-protocols": { type: "string" },
+  "cipher-suites": { type: "string" },
 } as const;
 
 export const interfaceFlagHelp: Record<string, string> = {
@@ -41,6 +42,8 @@ export const interfaceFlagHelp: Record<string, string> = {
   truststore: "Certificates: the truststore id or name for client certificates",
   "client-cert-validation": "Certificates: Enable Client Cert Validation",
   "tls-protocols": "Certificates: TLSv1.2,TLSv1.3",
+  "cipher-suites":
+    'Certificates: cipher suites in OpenSSL names, comma-separated; "" for the platform\'s secure defaults',
 };
 
 function yesNo(values: OptionValues, name: string): boolean | undefined {
@@ -88,6 +91,7 @@ export async function interfaceFromFlags(
     const keystoreId = keystore ? await resolveKeystore(keystore) : certs?.keystoreId;
     if (!keystoreId) throw new UsageError(`A ${protocol} interface needs --keystore`);
     const tls = values["tls-protocols"] as string | undefined;
+    const suites = values["cipher-suites"] as string | undefined;
     def.certificates = {
       keystoreId,
       keyAlias: (values["key-alias"] as string | undefined) ?? certs?.keyAlias,
@@ -97,12 +101,20 @@ export async function interfaceFromFlags(
       protocols: tls
         ? (tls.split(",").map((p) => p.trim()) as ("TLSv1.2" | "TLSv1.3")[])
         : certs?.protocols,
+      // Kept as they are unless given: an update must not widen the allow-list silently.
+      cipherSuites: suites !== undefined ? list(suites) : certs?.cipherSuites,
     };
   } else if (keystore || truststore) {
     throw new UsageError(`A ${protocol} interface is not encrypted: --keystore needs nsps or nhps`);
   }
   return def;
 }
+
+const list = (value: string) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 
 /** The writable part of an interface as listed (its definition without live state). */
 export function definitionOf(current: RealmInterface): Omit<InterfaceDefinitionInput, "alias"> {
