@@ -210,6 +210,18 @@ export class ClusterOperations {
 }
 
 /**
+ * "2 of 3 links up", with the newest refusal each member reported since `since` (an untrusted
+ * certificate, an unknown identity key, …): what an operator needs when links do not come up.
+ */
+export function linksPending(members: MemberView[], up: number, pairs: number, since: number) {
+  const refusals = members.flatMap((m) => {
+    const last = m.cluster?.refusals.filter((r) => Date.parse(r.at) >= since).at(-1);
+    return last ? [`${m.realm}: ${last.reason}`] : [];
+  });
+  return `${up} of ${pairs} links up${refusals.length > 0 ? `; ${refusals.join("; ")}` : ""}`;
+}
+
+/**
  * Polls `check` every 250 ms until it answers a value (not undefined), `timeoutMs` passes
  * (throws with `what` and the last reason), or `signal` aborts (throws).
  */

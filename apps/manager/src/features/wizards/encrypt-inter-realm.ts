@@ -10,7 +10,7 @@ import type { ClusterMemberRecord, ClusterRecord } from "../../store/clusters.re
 import { RealmsRepo } from "../../store/realms.repo.js";
 import type { SecretBox } from "../../store/secrets.js";
 import type { WizardRecord } from "../../store/wizards.repo.js";
-import { type ClusterOperations, waitUntil } from "./cluster-operations.js";
+import { type ClusterOperations, linksPending, waitUntil } from "./cluster-operations.js";
 import {
   bareHost,
   CLIENT_ALIAS,
@@ -82,13 +82,14 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
     }
     const pairs = (cluster.members.length * (cluster.members.length - 1)) / 2;
     const target = realm ? `the links to ${realm}` : "every link";
+    const since = Date.now();
     return waitUntil(
       `${target} to ${encrypted ? "use TLS" : "use plaintext again"}`,
       async () => {
-        const { status } = await ops.look(cluster.name);
+        const { status, members } = await ops.look(cluster.name);
         if (!status.master) return { pending: "no master" };
         if (status.links.length < pairs) {
-          return { pending: `${status.links.length} of ${pairs} links up` };
+          return { pending: linksPending(members, status.links.length, pairs, since) };
         }
         const watched = status.links.filter((l) => (realm ? l.to === realm : true));
         const wrong = watched.filter((l) => l.encrypted !== encrypted);

@@ -7,7 +7,7 @@ import type { ClusterRecord } from "../../store/clusters.repo.js";
 import { RealmsRepo } from "../../store/realms.repo.js";
 import type { SecretBox } from "../../store/secrets.js";
 import type { WizardRecord } from "../../store/wizards.repo.js";
-import { type ClusterOperations, waitUntil } from "./cluster-operations.js";
+import { type ClusterOperations, linksPending, waitUntil } from "./cluster-operations.js";
 import { bareHost } from "./encrypt-plan.js";
 import { linkReportStep } from "./link-report-step.js";
 import { describePeerTls, probeTlsFromPeers } from "./peer-probes.js";
@@ -146,6 +146,7 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
       });
     }
     const pairs = (cluster.members.length * (cluster.members.length - 1)) / 2;
+    const since = Date.now();
     return waitUntil(
       realm && certificateSha256
         ? `the links to ${realm} to present its new certificate`
@@ -158,7 +159,9 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
             .filter((l) => l.direction === "outbound" && l.state === "established" && l.active)
             .map((l) => ({ from: view.realm, ...l })),
         );
-        if (links.length < pairs) return { pending: `${links.length} of ${pairs} links up` };
+        if (links.length < pairs) {
+          return { pending: linksPending(members, links.length, pairs, since) };
+        }
         const plaintext = links.filter((l) => !l.encrypted);
         if (plaintext.length > 0) {
           return { pending: plaintext.map((l) => `${l.from} → ${l.peer} plaintext`).join(", ") };
