@@ -34,7 +34,7 @@ export function ClusterLinksTable({
           <Th>To</Th>
           <Th>Protocol</Th>
           <Th>Encryption</Th>
-          <Th>Peer certificate</Th>
+          <Th modifier="wrap">Peer certificate</Th>
           <Th>RTT</Th>
         </Tr>
       </Thead>
