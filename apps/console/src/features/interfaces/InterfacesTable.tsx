@@ -28,7 +28,7 @@ export function InterfacesTable({
       <Thead>
         <Tr>
           <Th>Name</Th>
-          <Th>Protocol</Th>
+          <Th modifier="wrap">Protocol</Th>
           <Th>Status</Th>
           <Th>Adapter</Th>
           <Th>Port</Th>
