@@ -3,7 +3,7 @@ import { copyFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { makeCa, makeLeaf } from "@conclave/pki/test-support";
 import { RealmClient } from "@conclave/realm-client";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, onTestFailed } from "vitest";
 import { TestCluster, waitFor } from "./test-support/cluster-fixture.js";
 import { Collector, LoadPublisher } from "./test-support/cluster-load.js";
 import { cleanUp, startRealm, tempDir } from "./test-support/realm-process.js";
@@ -15,6 +15,24 @@ afterEach(async () => {
 });
 afterAll(cleanUp);
 
+/**
+ * Starts a test cluster whose members' cluster log lines (links, elections, roles) are printed
+ * when the test fails: a cluster that does not settle cannot be diagnosed from its last status.
+ */
+async function startCluster(...args: Parameters<typeof TestCluster.start>): Promise<TestCluster> {
+  const cluster = await TestCluster.start(...args);
+  onTestFailed(() => {
+    for (const member of cluster.members.values()) {
+      const lines = member.realm
+        .events()
+        .filter((e) => String(e.event).startsWith("cluster."))
+        .map((e) => `${e.time} ${e.event} ${e.msg}`);
+      console.error(`--- ${member.name} (cluster log) ---\n${lines.join("\n")}`);
+    }
+  });
+  return cluster;
+}
+
 const nspUrl = (cluster: TestCluster, name: string) =>
   `nsp://127.0.0.1:${cluster.member(name).nspPort}`;
 
@@ -24,15 +42,21 @@ async function collect(cluster: TestCluster, name: string, channel: string) {
   return collector;
 }
 
-// Known flake, to be investigated: now and then three freshly started realms do not agree on a
-// master within 20 s on a loaded 2-core machine (seen 1 run in ~10). A retry starts a fresh
-// cluster; a real regression still fails every attempt. CONCLAVE_CLUSTER_RETRIES=0 shows every
-// failure (the timeout message lists what each realm saw).
+// Known flake: now and then three freshly started realms did not agree on a master within 20 s
+// on a loaded 2-core machine (seen 1 run in ~10). Fixed since (apps/realm/src/cluster): a member
+// dialled before its PUT /cluster finished held that link back 5 s; on a busy disk an election
+// ended just before its votes (each saved first) came back, and the next began in a new term;
+// a starved realm decided on timers before reading its peers' heartbeats and deposed a healthy
+// master. A 20 s failure was not reproduced, and under heavy load a master still steps down
+// now and then (which these tests' timings do not allow for), so the retry stays for now. A
+// retry starts a fresh cluster; a real regression still fails every attempt.
+// CONCLAVE_CLUSTER_RETRIES=0 shows every failure: the timeout message lists what each realm
+// saw, and every realm's cluster log is printed.
 const CLUSTER_RETRIES = Number(process.env.CONCLAVE_CLUSTER_RETRIES ?? 2);
 
 describe("a three-realm cluster", { retry: CLUSTER_RETRIES }, () => {
   it("elects one master, fails over within 5 s of a kill -9, and the old master rejoins and recovers", async () => {
-    const cluster = await TestCluster.start(["alpha", "bravo", "charlie"], { args: FAST });
+    const cluster = await startCluster(["alpha", "bravo", "charlie"], { args: FAST });
     const master = await cluster.waitForMaster();
     const statuses = await cluster.statuses();
     expect(statuses.filter((s) => s.role === "master").map((s) => s.realm)).toEqual([master]);
@@ -92,7 +116,7 @@ describe("a three-realm cluster", { retry: CLUSTER_RETRIES }, () => {
 
 describe("quorum", { retry: CLUSTER_RETRIES }, () => {
   it("refuses publishes without quorum when two of three die, and resumes with nothing acknowledged lost", async () => {
-    const cluster = await TestCluster.start(["kilo", "lima", "mike"], { args: FAST });
+    const cluster = await startCluster(["kilo", "lima", "mike"], { args: FAST });
     const master = await cluster.waitForMaster();
     const survivor = ["kilo", "lima", "mike"].find((n) => n !== master)!;
     const victims = ["kilo", "lima", "mike"].filter((n) => n !== survivor);
@@ -145,7 +169,7 @@ describe("quorum", { retry: CLUSTER_RETRIES }, () => {
   });
 
   it("lets a two-realm cluster with a prime site survive the loss of the non-prime realm only", async () => {
-    const cluster = await TestCluster.start(["papa", "quebec"], {
+    const cluster = await startCluster(["papa", "quebec"], {
       args: FAST,
       sites: [
         { name: "east", members: ["papa"] },
@@ -178,7 +202,7 @@ describe("quorum", { retry: CLUSTER_RETRIES }, () => {
 
 describe("identity handshake", { retry: CLUSTER_RETRIES }, () => {
   it("refuses a realm with an unknown identity key and a second realm with a member's name", async () => {
-    const cluster = await TestCluster.start(["india", "juliet", "kappa"], { args: FAST });
+    const cluster = await startCluster(["india", "juliet", "kappa"], { args: FAST });
     const stranger = generateKeyPairSync("ed25519")
       .publicKey.export({ type: "spki", format: "pem" })
       .toString();
@@ -250,7 +274,7 @@ describe("moving links", { retry: CLUSTER_RETRIES }, () => {
     const keyStorePath = path.join(dir, "server.pem");
     await writeFile(keyStorePath, leaf.keyPem + leaf.certPem);
     const names = ["november", "oscar", "romeo"];
-    const cluster = await TestCluster.start(names, {
+    const cluster = await startCluster(names, {
       args: FAST,
       keyStorePath,
       trustStorePath: ca.cert,

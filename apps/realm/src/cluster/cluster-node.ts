@@ -23,6 +23,7 @@ import type { ChannelStore } from "../channels/channel-store.js";
 import type { RealmIdentity } from "../identity.js";
 import type { Logger } from "../logger.js";
 import type { Connection } from "../sessions/connection.js";
+import { afterPendingInput } from "./after-pending-input.js";
 import { ClusterStateFile, type PersistentClusterState } from "./cluster-state-file.js";
 import { publicKeyFingerprint } from "./handshake.js";
 import { LinkManager, type PeerLink } from "./links.js";
@@ -116,6 +117,8 @@ export class ClusterNode {
   private role: ClusterRole = "follower";
   private master: string | null = null;
   private masterHeardAt = 0;
+  /** The term of the last append from the master. */
+  private masterTerm = 0;
   private electionDeadline: number;
   private preVote: { term: number; votes: Set<string> } | undefined;
   private votes = new Set<string>();
@@ -131,6 +134,8 @@ export class ClusterNode {
   private readonly proposals = new Map<number, Proposal>();
   private readonly followers = new Map<string, Progress>();
   private readonly pending = new Map<number, PendingPublish>();
+  /** The link forwards to the master went on last; a move waits for its answers (see forward). */
+  private forwardingOn: PeerLink | null = null;
   private nextPendingId = 1;
   private replicationScheduled = false;
   private recovering = true;
@@ -142,6 +147,7 @@ export class ClusterNode {
   private trustedCas: string[] | undefined;
   private trustLoadedAt = new Date();
   private readonly timer: NodeJS.Timeout;
+  private decisionPending = false;
   private stopped = false;
 
   private constructor(
@@ -418,12 +424,26 @@ export class ClusterNode {
     if (this.recovering || !this.master) return;
     const link = this.links.active(this.master);
     if (!link) return;
+    if (this.forwardingOn !== link) {
+      // A link move: forwards still in flight on the old link may be read (or re-sent) after
+      // anything sent on the new one, so later publishes wait for them to keep their order.
+      // Only a move (the same master): a new master gets every unanswered forward again anyway
+      // (setMaster), and holding them for the old master's answers stalled them until expiry.
+      const moved = this.forwardingOn;
+      if (moved?.peer === link.peer && moved.isUp && this.inFlightOn(moved)) return;
+      this.forwardingOn = link;
+    }
     pending.sentOn = link;
     link.connection.sendJson(
       `{"type":"forward","id":${pending.id},"channel":${JSON.stringify(pending.channel)},"eventId":${JSON.stringify(pending.eventId)},"data":"${pending.data}"${
         pending.headers ? `,"headers":${JSON.stringify(pending.headers)}` : ""
       }}`,
     );
+  }
+
+  private inFlightOn(link: PeerLink): boolean {
+    for (const pending of this.pending.values()) if (pending.sentOn === link) return true;
+    return false;
   }
 
   /** Re-sends every pending publish not (or no longer) on its way to the current master. */
@@ -488,6 +508,12 @@ export class ClusterNode {
       eventId: frame.eventId,
       duplicate: frame.duplicate ?? false,
     });
+    // The last answer from a link being moved away from releases the publishes held behind it.
+    const moved = this.forwardingOn;
+    if (moved && pending.sentOn === moved && this.master) {
+      const active = this.links.active(this.master);
+      if (active && active !== moved && !this.inFlightOn(moved)) this.flushPending();
+    }
   }
 
   /* ---------------------------------------------------------------------------------------- */
@@ -647,6 +673,13 @@ export class ClusterNode {
     }
     const now = performance.now();
     if (this.master !== frame.master) this.setMaster(frame.master);
+    else if (this.masterTerm !== frame.term) {
+      // The same master in a new term stepped down in between, and a master that steps down
+      // drops the forwards it has not answered: send them again (their eventIds dedup repeats),
+      // or their clients would wait for an answer forever.
+      this.flushPending(true);
+    }
+    this.masterTerm = frame.term;
     this.masterHeardAt = now;
     this.noMasterSince = now;
     this.electionDeadline = now + this.randomTimeout();
@@ -794,22 +827,28 @@ export class ClusterNode {
   private tick(): void {
     if (this.stopped) return;
     const now = performance.now();
-    const { heartbeatIntervalMs, electionTimeoutMinMs } = this.config.timing;
+    const { heartbeatIntervalMs } = this.config.timing;
     if (this.role === "master") {
       for (const [peer, progress] of this.followers) {
         if (now - progress.lastSentAt < heartbeatIntervalMs) continue;
         const link = this.links.active(peer);
         if (link) this.sendAppend(link, progress, progress.nextIndex - 1, []);
       }
-      const heard = new Set([this.options.realmName]);
-      for (const [peer, progress] of this.followers) {
-        if (now - progress.lastReplyAt < electionTimeoutMinMs) heard.add(peer);
-      }
-      if (!this.quorum.isQuorum(heard)) {
-        this.stepDown(`heard from only ${heard.size} of ${this.quorum.size} members`);
+      if (!this.quorum.isQuorum(this.heardFrom(now))) {
+        this.decideAfterPendingInput(() => {
+          if (this.role !== "master") return;
+          const heard = this.heardFrom(performance.now());
+          if (!this.quorum.isQuorum(heard)) {
+            this.stepDown(`heard from only ${heard.size} of ${this.quorum.size} members`);
+          }
+        });
       }
     } else if (now >= this.electionDeadline) {
-      this.startPreVote();
+      this.decideAfterPendingInput(() => {
+        if (this.role !== "master" && performance.now() >= this.electionDeadline) {
+          this.startPreVote();
+        }
+      });
     }
     if (this.role !== "master" && this.master === null && !this.recovering) {
       if (now - this.noMasterSince > RECOVER_AFTER_MS) {
@@ -823,6 +862,28 @@ export class ClusterNode {
       this.savedApplied = this.appliedDurable;
       void this.saveState().catch(() => {});
     }
+  }
+
+  /** This realm and the followers that answered within the minimum election timeout. */
+  private heardFrom(now: number): Set<string> {
+    const heard = new Set([this.options.realmName]);
+    for (const [peer, progress] of this.followers) {
+      if (now - progress.lastReplyAt < this.config.timing.electionTimeoutMinMs) heard.add(peer);
+    }
+    return heard;
+  }
+
+  /**
+   * Step-downs and elections are decided on what peers sent, read first: after a stall the
+   * tick runs before the waiting heartbeats and replies are read (see afterPendingInput).
+   */
+  private decideAfterPendingInput(decide: () => void): void {
+    if (this.decisionPending) return;
+    this.decisionPending = true;
+    afterPendingInput(() => {
+      this.decisionPending = false;
+      if (!this.stopped) decide();
+    });
   }
 
   private expirePending(now: number): void {
@@ -872,8 +933,20 @@ export class ClusterNode {
     this.votes = new Set([self]);
     this.electionDeadline = performance.now() + this.randomTimeout();
     const term = this.state.currentTerm;
+    this.options.logger.info(
+      "cluster.election-started",
+      `Realm ${self} asks for votes to become master in term ${term}`,
+      { term },
+    );
+    const saveStarted = performance.now();
     await this.saveState();
     if (this.role !== "candidate" || this.state.currentTerm !== term) return;
+    // Each voter saves its vote before it answers, as this realm just did. On a busy disk the
+    // saves and round trip outlast the election timeout: counted from the start, every election
+    // ended (and the next began, in a new term) just before its votes came back, again and again.
+    // So the voters get the whole timeout from now, plus the time our own save took.
+    const savedAt = performance.now();
+    this.electionDeadline = savedAt + this.randomTimeout() + (savedAt - saveStarted);
     if (this.quorum.isQuorum(this.votes)) this.becomeMaster();
     else this.requestVotes(false, term);
   }
@@ -1086,8 +1159,9 @@ export class ClusterNode {
     for (const pending of orphaned) pending.sentOn = null;
     if (stillLinked) {
       // A link replaced by a move can close with forwards the master never read: send them
-      // again on the link that replaced it (their eventIds dedup any repeat on the master).
-      for (const pending of orphaned) this.forward(pending);
+      // again on the link that replaced it (their eventIds dedup any repeat on the master),
+      // ahead of the publishes held back while they were in flight.
+      this.flushPending();
       return;
     }
     if (link.peer === this.master && this.role !== "master") {

@@ -19,6 +19,7 @@ import type { Logger } from "../logger.js";
 import type { Connection } from "../sessions/connection.js";
 import { StreamConnection } from "../sessions/stream-connection.js";
 import { WsConnection } from "../sessions/ws-connection.js";
+import { afterPendingInput } from "./after-pending-input.js";
 import { newNonce, publicKeyFingerprint, signLink, verifyLink } from "./handshake.js";
 import { isCertificateError, untrustedReason } from "./peer-certificate.js";
 
@@ -28,6 +29,13 @@ const PING_INTERVAL_MS = 500;
 const LINK_SILENCE_MS = 3_000;
 /** Time allowed from opening the transport to an established link. */
 const HANDSHAKE_TIMEOUT_MS = 5_000;
+/**
+ * A clustered realm sends its identity proof in the same turn as its welcome, so a realm that
+ * welcomes a link and sends nothing more runs no cluster yet (it is being configured, as when
+ * the members are clustered one after the other): dial it again soon instead of waiting out
+ * {@link HANDSHAKE_TIMEOUT_MS}, which delayed a fresh cluster's first master by 5 s.
+ */
+const PROOF_AFTER_WELCOME_MS = 1_000;
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 2_000;
 const MAX_REFUSALS = 20;
@@ -266,7 +274,11 @@ export class LinkManager {
     for (const link of this.links) {
       if (!link.isUp) continue;
       if (now - link.lastHeard > LINK_SILENCE_MS) {
-        this.close(link, `nothing heard from realm ${link.peer} for ${LINK_SILENCE_MS} ms`);
+        afterPendingInput(() => {
+          if (link.isUp && performance.now() - link.lastHeard > LINK_SILENCE_MS) {
+            this.close(link, `nothing heard from realm ${link.peer} for ${LINK_SILENCE_MS} ms`);
+          }
+        });
         continue;
       }
       if (now - link.lastPingAt >= PING_INTERVAL_MS) {
@@ -338,13 +350,25 @@ export class LinkManager {
     await new Promise<void>((resolve, reject) => {
       let acceptorNonce: string | undefined;
       let welcomed = false;
+      let proofTimer: NodeJS.Timeout | undefined;
       const timer = setTimeout(() => {
+        clearTimeout(proofTimer);
         const error = new LinkRefusal("HELLO_TIMEOUT", `no identity handshake from ${address}`);
         this.refuse(link, error);
         reject(error);
       }, HANDSHAKE_TIMEOUT_MS);
+      const noProof = () => {
+        if (acceptorNonce !== undefined || link.state !== "handshaking") return;
+        clearTimeout(timer);
+        const message = `realm ${member.name} at ${address} welcomed the link but sent no identity proof within ${PROOF_AFTER_WELCOME_MS} ms: it is not (yet) configured with cluster ${this.config.name}`;
+        link.state = "closing";
+        link.connection.fail("HELLO_TIMEOUT", message);
+        // Not a refusal: the peer has not decided anything yet. dialMember logs it and retries.
+        reject(new Error(message));
+      };
       connection.onClose = () => {
         clearTimeout(timer);
+        clearTimeout(proofTimer);
         this.closed(link);
         if (link.state === "handshaking" || link.state === "closing") {
           reject(new Error("the connection closed during the identity handshake"));
@@ -374,9 +398,12 @@ export class LinkManager {
               );
             }
             welcomed = true;
+            // Decided after the input already received is read (see afterPendingInput).
+            proofTimer = setTimeout(() => afterPendingInput(noProof), PROOF_AFTER_WELCOME_MS);
             return;
           }
           if (acceptorNonce === undefined) {
+            clearTimeout(proofTimer);
             const proof = this.readProof(raw, member.name);
             if (!proof.nonce) throw new LinkRefusal("INVALID_REQUEST", "link-auth without nonce");
             acceptorNonce = proof.nonce;
@@ -399,6 +426,7 @@ export class LinkManager {
           resolve();
         } catch (error) {
           clearTimeout(timer);
+          clearTimeout(proofTimer);
           this.refuse(link, error as Error);
           reject(error);
         }
