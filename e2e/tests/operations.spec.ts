@@ -1,6 +1,8 @@
+import { readFile } from "node:fs/promises";
 import { expectNoSeriousA11yIssues } from "../support/axe";
-import { logIn, openTreeNode, shot } from "../support/console";
+import { csrfToken, logIn, openTreeNode, shot } from "../support/console";
 import { ADMIN_PASSWORD, demo } from "../support/demo";
+import { makeServerKeystore } from "../support/pki";
 import { expect, test } from "../support/test";
 
 // Runs after journey.spec.ts (files run in name order, one worker): the demo realms are still
@@ -102,4 +104,31 @@ test("the audit log shows the cluster's formation, and admins manage users", asy
   ).toBeVisible();
   await shot(page, "28-users");
   await expectNoSeriousA11yIssues(page, "users");
+});
+
+test("the dashboard flags a keystore that still has a well-known password", async ({ page }) => {
+  await logIn(page, "admin", ADMIN_PASSWORD);
+  const keystore = await makeServerKeystore("changeit");
+  const uploaded = await page.request.post(`${demo().url}/api/v1/keystores`, {
+    headers: { "x-csrf-token": await csrfToken(page) },
+    multipart: {
+      name: "shipped with the product",
+      password: keystore.password,
+      file: {
+        name: "server.p12",
+        mimeType: "application/x-pkcs12",
+        buffer: await readFile(keystore.p12),
+      },
+    },
+  });
+  expect(uploaded.status()).toBe(201);
+
+  await openTreeNode(page, "Health");
+  const flagged = page.getByRole("grid", { name: "Default or demo credentials" });
+  const row = flagged.getByRole("row", { name: /shipped with the product/ });
+  await expect(row).toContainText("Well-known password");
+  await expect(row).toContainText("Stored, not in use");
+  await expect(page.getByRole("main")).not.toContainText("changeit");
+  await shot(page, "29-health-default-credentials");
+  await expectNoSeriousA11yIssues(page, "health dashboard with default credentials");
 });
