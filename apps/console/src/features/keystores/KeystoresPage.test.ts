@@ -4,7 +4,7 @@ import { createElement } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { renderWithQueries, stubFetch } from "../../testing/render";
 import { KeystoresPage } from "./KeystoresPage";
-import { keyEntry, pendingEntry } from "./test-helpers";
+import { byLabel, keyEntry, pendingEntry } from "./test-helpers";
 
 afterEach(() => {
   cleanup();
@@ -73,6 +73,33 @@ describe("KeystoresPage", () => {
     // A viewer reads but changes nothing.
     expect(screen.queryByRole("button", { name: "Delete entry" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Generate key pair" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Change password" })).toBeNull();
+  });
+
+  it("changes the selected keystore's password from its actions", async () => {
+    const { calls } = stubFetch({
+      ...routes("operator"),
+      "POST /api/v1/keystores/ks1/password": [204, null],
+    });
+    renderWithQueries(createElement(KeystoresPage));
+    fireEvent.click(await screen.findByRole("button", { name: "server" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Change password" }));
+    const dialog = await screen.findByRole("dialog", { name: "Change keystore password" });
+    expect(within(dialog).getByText("server")).toBeTruthy();
+    fireEvent.change(byLabel("Current password", within(dialog)), {
+      target: { value: "changeit" },
+    });
+    fireEvent.change(byLabel("New password", within(dialog)), { target: { value: "n3w-S3cret" } });
+    fireEvent.change(byLabel("Confirm new password", within(dialog)), {
+      target: { value: "n3w-S3cret" },
+    });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Save password" }));
+    await waitFor(() =>
+      expect(screen.queryByRole("dialog", { name: "Change keystore password" })).toBeNull(),
+    );
+    expect(
+      calls.some((c) => c.method === "POST" && c.path === "/api/v1/keystores/ks1/password"),
+    ).toBe(true);
   });
 
   it("deletes an entry only after the operator confirms", async () => {

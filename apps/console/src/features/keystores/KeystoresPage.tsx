@@ -21,6 +21,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useState } from "react";
 import { PrivateCasSection } from "../pki/PrivateCasSection";
 import { useHasRole } from "../session/session.queries";
+import { ChangeKeystorePasswordModal } from "./ChangeKeystorePasswordModal";
 import { DeployKeystoreModal } from "./DeployKeystoreModal";
 import { ExpiryLabel } from "./ExpiryLabel";
 import { GenerateKeyPairModal } from "./GenerateKeyPairModal";
@@ -35,11 +36,12 @@ import {
   useKeystoresQuery,
 } from "./keystores.queries";
 
-type KeystoreDialog = "upload" | "trusted" | "keyPair" | "deploy";
+type KeystoreDialog = "upload" | "trusted" | "keyPair" | "deploy" | "password";
 
 /**
  * Keystores and truststores kept by the manager: upload, inspect entries and their chains,
- * generate keys and have them signed, download, deploy to realms; and the private CAs.
+ * generate keys and have them signed, download, deploy to realms, change the password; and the
+ * private CAs.
  */
 export function KeystoresPage() {
   const canEdit = useHasRole("operator");
@@ -178,6 +180,11 @@ export function KeystoresPage() {
                           Deploy to realms
                         </Button>
                       </ToolbarItem>
+                      <ToolbarItem>
+                        <Button variant="secondary" onClick={() => setDialog("password")}>
+                          Change password
+                        </Button>
+                      </ToolbarItem>
                     </ToolbarContent>
                   </Toolbar>
                 )}
@@ -201,6 +208,13 @@ export function KeystoresPage() {
               keystoreId={store.id}
               keystoreName={store.name}
               entries={store.entries}
+              onClose={() => setDialog(null)}
+            />
+          )}
+          {dialog === "password" && (
+            <ChangeKeystorePasswordModal
+              keystoreId={store.id}
+              keystoreName={store.name}
               onClose={() => setDialog(null)}
             />
           )}

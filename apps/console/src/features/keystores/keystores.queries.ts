@@ -1,4 +1,5 @@
 import type {
+  ChangeKeystorePasswordRequest,
   Csr,
   DeployKeystoreRequest,
   GeneratedKeyPair,
@@ -13,6 +14,7 @@ import type {
 } from "@conclave/protocol";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, seg } from "../../api/client";
+import { healthKeys } from "../health/health.keys";
 import { keystoreKeys } from "./keystores.keys";
 
 export function useKeystoresQuery() {
@@ -123,6 +125,27 @@ export function useImportTrustedCertificateMutation(id: string) {
       });
     },
     onSuccess: () => refresh(id),
+  });
+}
+
+/**
+ * Changes the stored password (POST …/password; a wrong current password answers 422
+ * `keystore_password`). Refreshes the keystore and the health summary, whose default-credentials
+ * flag goes once the well-known password is gone.
+ */
+export function useChangeKeystorePasswordMutation(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ChangeKeystorePasswordRequest) =>
+      api<void>(`/keystores/${seg(id)}/password`, { method: "POST", body }),
+    // The variables hold both passwords: drop the finished mutation as soon as its dialog goes.
+    gcTime: 0,
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: keystoreKeys.detail(id) }),
+        queryClient.invalidateQueries({ queryKey: keystoreKeys.list() }),
+        queryClient.invalidateQueries({ queryKey: healthKeys.summary() }),
+      ]),
   });
 }
 

@@ -210,7 +210,7 @@ function fixFor(
   }
   if (reasons.includes("knownPassword")) {
     steps.push(
-      `Change the password of keystore ${facts.name} (POST /api/v1/keystores/{id}/password)`,
+      `Change the password of keystore ${facts.name} (Keystores → ${facts.name} → Change password)`,
     );
   }
   return steps.join("; ");
