@@ -131,4 +131,18 @@ test("the dashboard flags a keystore that still has a well-known password", asyn
   await expect(page.getByRole("main")).not.toContainText("changeit");
   await shot(page, "29-health-default-credentials");
   await expectNoSeriousA11yIssues(page, "health dashboard with default credentials");
+
+  // The fix, in the console: a new password, and the flag is gone.
+  await openTreeNode(page, "Keystores");
+  await page.getByRole("button", { name: "shipped with the product", exact: true }).click();
+  await page.getByRole("button", { name: "Change password" }).click();
+  const dialog = page.getByRole("dialog", { name: "Change keystore password" });
+  await dialog.getByLabel("Current password").fill("changeit");
+  await dialog.getByLabel(/^New password/).fill("a password nobody ships");
+  await dialog.getByLabel("Confirm new password").fill("a password nobody ships");
+  await dialog.getByRole("button", { name: "Save password" }).click();
+  await expect(dialog).toBeHidden();
+  await openTreeNode(page, "Health");
+  await expect(page.getByRole("heading", { name: "Health", level: 1 })).toBeVisible();
+  await expect(page.getByRole("grid", { name: "Default or demo credentials" })).toBeHidden();
 });
