@@ -24,8 +24,8 @@ import { linkReportStep } from "./link-report-step.js";
 import {
   describePeerHello,
   describePeerTls,
+  handshakesFromPeers,
   probeHelloFromPeers,
-  probeTlsFromPeers,
 } from "./peer-probes.js";
 import { SYSTEM, WizardKeystores } from "./wizard-keystores.js";
 import type { StepContext, WizardKindDefinition, WizardStepDefinition } from "./wizard-step.js";
@@ -334,20 +334,11 @@ export function encryptInterRealmKind(deps: EncryptInterRealmDeps): WizardKindDe
           INTER_REALM_ALIAS,
           p.interRealmPort,
         );
-        const results = await waitUntil(
-          `a TLS handshake with ${realm} on ${p.host}:${port} from its peers' hosts`,
-          async () => {
-            const r = await probeTlsFromPeers(ops, {
-              cluster: ctx.wizard.cluster,
-              target: realm,
-              host: p.host,
-              port,
-              caPems,
-            });
-            const waiting = r.find((x) => x.error || !x.protocol);
-            return waiting ? { pending: describePeerTls(waiting) } : r;
-          },
-          { timeoutMs: 15_000, signal: ctx.signal },
+        const results = await handshakesFromPeers(
+          ops,
+          { cluster: ctx.wizard.cluster, target: realm, host: p.host, port, caPems },
+          realm,
+          ctx.signal,
         );
         for (const result of results) {
           if (!result.verified) {

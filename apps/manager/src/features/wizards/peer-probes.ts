@@ -6,7 +6,7 @@ import {
 import { NotFoundError } from "../../http/errors.js";
 import type { AgentRecord } from "../../store/agents.repo.js";
 import { AgentCallError, type AgentClient } from "../agents/agent-client.js";
-import type { ClusterOperations, MemberView } from "./cluster-operations.js";
+import { type ClusterOperations, type MemberView, waitUntil } from "./cluster-operations.js";
 import { probePlaintextHello, probeTls } from "./probes.js";
 
 /** Where a probe ran from: one agent's host, on behalf of the peer realms it runs. */
@@ -102,6 +102,27 @@ export async function probeHelloFromPeers(
     manager: () => probePlaintextHello(host, port, { cluster, timeoutMs: PROBE_TIMEOUT_MS }),
     failed: (error) => ({ refused: false, detail: `not probed: ${error}` }),
   });
+}
+
+/**
+ * {@link probeTlsFromPeers} again every 250 ms until every peer host completed a handshake
+ * (verified or not: the caller judges), for at most 15 s; `what` names the interface.
+ */
+export function handshakesFromPeers(
+  ops: ClusterOperations,
+  input: { cluster: string; target: string; host: string; port: number; caPems: string[] },
+  what: string,
+  signal: AbortSignal,
+): Promise<PeerTlsProbe[]> {
+  return waitUntil(
+    `a TLS handshake with ${what} on ${input.host}:${input.port} from its peers' hosts`,
+    async () => {
+      const results = await probeTlsFromPeers(ops, input);
+      const waiting = results.find((r) => r.error || !r.protocol);
+      return waiting ? { pending: describePeerTls(waiting) } : results;
+    },
+    { timeoutMs: 15_000, signal },
+  );
 }
 
 /** One line of evidence: "from realm-b's host (host-b): TLSv1.3, …, A1:B2:… verified". */

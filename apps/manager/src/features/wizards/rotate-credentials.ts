@@ -10,7 +10,7 @@ import type { WizardRecord } from "../../store/wizards.repo.js";
 import { type ClusterOperations, linksPending, waitUntil } from "./cluster-operations.js";
 import { bareHost } from "./encrypt-plan.js";
 import { linkReportStep } from "./link-report-step.js";
-import { describePeerTls, probeTlsFromPeers } from "./peer-probes.js";
+import { describePeerTls, handshakesFromPeers } from "./peer-probes.js";
 import { probeTls } from "./probes.js";
 import { type RotateRealmPlan, type RotateSnapshot, withCredentials } from "./rotate-plan.js";
 import { oldCaPems, rotatePreflight, sha256Of, trustedPems } from "./rotate-preflight.js";
@@ -78,20 +78,11 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
     for (const alias of p.aliases) {
       const d = definitions.find((x) => x.alias === alias);
       const port = d?.port || live.find((i) => i.name === alias)?.boundPort || 0;
-      const fromPeers = await waitUntil(
-        `a TLS handshake with ${realm}/${alias} on ${p.host}:${port} from its peers' hosts`,
-        async () => {
-          const r = await probeTlsFromPeers(ops, {
-            cluster: ctx.wizard.cluster,
-            target: realm,
-            host: p.host,
-            port,
-            caPems,
-          });
-          const waiting = r.find((x) => x.error || !x.protocol);
-          return waiting ? { pending: describePeerTls(waiting) } : r;
-        },
-        { timeoutMs: 15_000, signal: ctx.signal },
+      const fromPeers = await handshakesFromPeers(
+        ops,
+        { cluster: ctx.wizard.cluster, target: realm, host: p.host, port, caPems },
+        `${realm}/${alias}`,
+        ctx.signal,
       );
       for (const result of fromPeers) results.push({ alias, port, ...result });
     }
