@@ -68,9 +68,14 @@ export async function applyRealm(
     if (existing.has(iface.name)) {
       await attempt(iface.name, async () => {
         const changed = await realm.admin.changeInterface(iface.name, iface);
-        // Same paths, new bytes: the realm saw no change, so make it re-read the files.
+        // Same paths, new bytes: the realm saw no change, so make it re-read the files. One left
+        // in Error (say, killed between new key bytes and the config naming their password)
+        // starts again with them, as it would on any change.
         if (changed.applied === "unchanged" && usesDeliveredFiles(iface, request.files)) {
           if (changed.status.state === "Running") await realm.admin.reloadInterfaceTls(iface.name);
+          else if (changed.status.state === "Error" && iface.autostart) {
+            await realm.admin.startInterface(iface.name);
+          }
         }
       });
     } else {
