@@ -140,7 +140,7 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
     const since = Date.now();
     return waitUntil(
       realm && certificateSha256
-        ? `the links to ${realm} to present its new certificate`
+        ? `the links to ${realm} to present certificate ${certificateSha256}`
         : "every link to be established over TLS",
       async () => {
         const { status, members } = await ops.look(cluster.name);
@@ -462,6 +462,14 @@ export function rotateCredentialsKind(deps: RotateCredentialsDeps): WizardKindDe
       });
       await ops.applyInterfaces(realm, restored, p.aliases);
       await ctx.evidence(`${p.aliases.join(", ")} serve the previous certificate again`, realm);
+      // Links keep the TLS session they have. When the step failed before it moved the address,
+      // a link opened in between may hold the new certificate: move it once to re-handshake.
+      const cluster = await ops.cluster(ctx.wizard.cluster);
+      const current = cluster.members.find((m) => m.realm === realm)?.addresses[0];
+      if (current === p.address) {
+        await pushAddress(ctx, realm, p.rotatedAddress);
+        await waitLinks(ctx, realm, p.oldCertificateSha256, { afterRestart: true });
+      }
       await pushAddress(ctx, realm, p.address);
       const lines = await waitLinks(ctx, realm, p.oldCertificateSha256, { afterRestart: true });
       for (const line of lines) await ctx.evidence(line, realm);

@@ -47,6 +47,7 @@ function fakeKind(world: World): WizardKindDefinition {
     },
     async rollback(ctx: StepContext) {
       world.calls.push(`rollback:${key}`);
+      if (world.behaviour[`rollback:${key}`] === "fail") throw new Error(`${key} cannot go back`);
       const previous = (ctx.snapshot.previous ?? {}) as Record<string, string>;
       if (key in previous) world.config[key] = previous[key]!;
     },
@@ -211,6 +212,22 @@ describe("wizard engine (fake steps, PGlite)", () => {
     ]);
     expect(world.config).toEqual({ a: "old", b: "old", c: "old" });
     await expect(engine.act(wizard.id, "rollback", caller)).rejects.toThrow(/nothing to roll/);
+  });
+
+  it("a rollback that fails keeps the step's own failure in view, once", async () => {
+    const { world, newEngine, create } = setup();
+    world.behaviour.c = "fail";
+    world.behaviour["rollback:c"] = "fail";
+    const engine = newEngine();
+    const wizard = await create(engine);
+    await engine.idle();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await engine.act(wizard.id, "rollback", caller);
+      await engine.idle();
+      expect((await find(wizard.id)).steps[3]?.error).toBe(
+        "c did not take the change. Rollback failed: c cannot go back",
+      );
+    }
   });
 
   it("resume after a failure retries the failed step", async () => {

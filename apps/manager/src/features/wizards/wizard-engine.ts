@@ -370,7 +370,9 @@ export class WizardEngine {
     } catch (error) {
       if (this.stopped) return false;
       const message = `Rollback failed: ${messageOf(error)}`;
-      w = await this.saveStep(w, index, { error: message });
+      // The step's own failure stays in view: it is usually why the rollback could not work.
+      const cause = w.steps[index]?.error?.split(/(?:^|\. )Rollback failed: /)[0];
+      w = await this.saveStep(w, index, { error: cause ? `${cause}. ${message}` : message });
       await this.audit(this.db, null, "wizard.step.rollback_fail", w, {
         step: step.name,
         error: message,
