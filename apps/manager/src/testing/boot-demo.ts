@@ -46,7 +46,12 @@ export async function until<T>(
   }
 }
 
-/** A base port with base, base+10 and base+20 (and the two above each) free. */
+/**
+ * A base port with base, base+10 and base+20 (and the two above each) free, below Linux's
+ * ephemeral range (32768+): a client that keeps dialling a port in that range while nothing
+ * listens there can connect to itself (TCP simultaneous open) and hold it, so a realm
+ * restarting then finds its own port "already in use".
+ */
 export async function freeBasePort(): Promise<number> {
   const free = (port: number) =>
     new Promise<boolean>((resolve) => {
@@ -55,7 +60,7 @@ export async function freeBasePort(): Promise<number> {
       server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
     });
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const ports = [0, 1, 2, 10, 11, 12, 20, 21, 22].map((d) => base + d);
     let ok = true;
     for (const port of ports) ok = ok && (await free(port));

@@ -125,7 +125,12 @@ export class ClusterLoad {
         if (!orderedPublishers.has(prefix)) continue;
         const n = Number(eventId.slice(cut + 1));
         if (n <= (last.get(prefix) ?? -1)) {
-          problems.push(`${where} got ${eventId} after ${prefix}-${last.get(prefix)}`);
+          // A publish the realm answered with an error is re-sent on the same session: say so.
+          const errors = [...this.publishers.values()].find((p) => p.prefix === prefix)?.errors;
+          const retried = errors?.length
+            ? ` (its publisher re-sent after ${errors.length} errors, last: ${errors.at(-1)})`
+            : "";
+          problems.push(`${where} got ${eventId} after ${prefix}-${last.get(prefix)}${retried}`);
           break;
         }
         last.set(prefix, n);
@@ -148,10 +153,10 @@ export class ClusterLoad {
     for (const realm of dropped) {
       const url = this.options.realms.find((r) => r.name === realm)!.url;
       // The realm may still be coming back from its crash (the agent restarts it with a
-      // growing back-off): connect once it accepts clients again.
+      // growing back-off): connect once it accepts clients again (a timeout names the last refusal).
       const fresh = await until(
         `${realm} to accept a new subscriber`,
-        () => Collector.start(url, this.options.channel).catch(() => undefined),
+        () => Collector.start(url, this.options.channel),
         60_000,
       );
       try {

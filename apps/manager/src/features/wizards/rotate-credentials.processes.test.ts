@@ -1,9 +1,11 @@
-import { connect as tlsConnect } from "node:tls";
 import { generateCsr } from "@conclave/pki";
 import { RealmClient, type RealmEvent } from "@conclave/realm-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootDemo, DEMO_REALMS, type Demo, until } from "../../testing/boot-demo.js";
 import { ClusterLoad } from "../../testing/cluster-load-run.js";
+import { caPem, keystoreShas, tlsPorts } from "../../testing/demo-credentials.js";
+import { handshake } from "../../testing/tls-handshake.js";
+import { errorsOf, wizardUntil } from "../../testing/wizard-polling.js";
 import { probeClientCertificate } from "./rotate-probes.js";
 
 /**
@@ -17,72 +19,16 @@ import { probeClientCertificate } from "./rotate-probes.js";
  */
 const PASSWORD = "rotation process test admin passphrase";
 
-interface Handshake {
-  authorized: boolean;
-  error: string | null;
-  sha256: string;
-  protocol: string | null;
-}
-
-/** A fresh TLS handshake, as any peer would make it, checked against `ca` only. */
-function handshake(port: number, ca: string): Promise<Handshake> {
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect({ host: "127.0.0.1", port, ca, rejectUnauthorized: false });
-    socket.setTimeout(5_000, () => socket.destroy(new Error(`no handshake on ${port}`)));
-    socket.once("secureConnect", () => {
-      resolve({
-        authorized: socket.authorized,
-        error: socket.authorizationError ? String(socket.authorizationError) : null,
-        sha256: socket.getPeerCertificate().fingerprint256,
-        protocol: socket.getProtocol(),
-      });
-      socket.end();
-    });
-    socket.once("error", reject);
-  });
-}
-
 type Step = { name: string; title: string; status: string; error: string | null };
 type Link = { from: string; to: string; protocol: string; tlsVersion: string | null };
 
 describe("rotate-credentials wizard with real processes", () => {
   let demo: Demo;
   const oldCaPem = { value: "" };
+  const oldTrustStoreId = { value: "" };
   const oldServed = new Map<number, string>();
   let rotationId = "";
 
-  const wizardUntil = async (id: string, states: string[], ms = 120_000) =>
-    until(
-      `wizard ${id} in ${states.join("/")}`,
-      async () => {
-        const w = (await demo.api.get(`/wizards/${id}`)).body;
-        if (w.state === "awaitingAcknowledgement") {
-          await demo.api.post(`/wizards/${id}/acknowledge`, {});
-        }
-        return states.includes(w.state) ? w : undefined;
-      },
-      ms,
-    );
-  const errorsOf = (w: { steps: Step[] }) => JSON.stringify(w.steps.filter((s) => s.error));
-  /** Every nsps port of every realm (the inter-realm and the client interface). */
-  const tlsPorts = async () => {
-    const ports: { realm: string; alias: string; port: number }[] = [];
-    for (const realm of DEMO_REALMS) {
-      const list = (await demo.api.get(`/realms/${realm}/interfaces`)).body as {
-        alias: string;
-        protocol: string;
-        port: number;
-      }[];
-      for (const d of list) if (d.protocol === "nsps") ports.push({ realm, ...d });
-    }
-    return ports;
-  };
-  const caPem = async (name: string) => {
-    const cas = (await demo.api.get("/pki/cas")).body.items as { id: string; name: string }[];
-    const ca = cas.find((c) => c.name === name);
-    expect(ca, `CA ${name} among ${cas.map((c) => c.name).join(", ")}`).toBeDefined();
-    return (await demo.api.get(`/pki/cas/${ca!.id}/certificate`)).text;
-  };
   /** A client certificate signed through the API by the CA named `name`. */
   const clientCertificate = async (name: string) => {
     const cas = (await demo.api.get("/pki/cas")).body.items as { id: string; name: string }[];
@@ -95,13 +41,6 @@ describe("rotate-credentials wizard with real processes", () => {
     const signed = await demo.api.post(`/pki/cas/${ca.id}/sign`, { csr: csrPem, validityDays: 1 });
     expect(signed.status, signed.text).toBe(200);
     return { key: privateKeyPem, cert: signed.body.chainPem as string };
-  };
-  const keystoreShas = async (name: string) => {
-    const items = (await demo.api.get("/keystores")).body.items as { id: string; name: string }[];
-    const found = items.find((k) => k.name === name);
-    expect(found, `keystore ${name}`).toBeDefined();
-    const entries = (await demo.api.get(`/keystores/${found!.id}/entries`)).body.items;
-    return (entries as { sha256: string | null }[]).flatMap((e) => (e.sha256 ? [e.sha256] : []));
   };
 
   beforeAll(async () => {
@@ -126,7 +65,12 @@ describe("rotate-credentials wizard with real processes", () => {
       options: { certificates: "issue" },
     });
     expect(started.status, started.text).toBe(201);
-    const wizard = await wizardUntil(started.body.id, ["blocked", "completed", "failed"], 30_000);
+    const wizard = await wizardUntil(
+      demo,
+      started.body.id,
+      ["blocked", "completed", "failed"],
+      30_000,
+    );
     expect(wizard.state).toBe("blocked");
     const errors = (wizard.findings as { severity: string; check: string; fix: string }[]).filter(
       (f) => f.severity === "error",
@@ -146,9 +90,18 @@ describe("rotate-credentials wizard with real processes", () => {
       options: { certificates: "issue", plaintext: "keep" },
     });
     expect(encrypt.status, encrypt.text).toBe(201);
-    const encrypted = await wizardUntil(encrypt.body.id, ["completed", "failed", "blocked"]);
+    const encrypted = await wizardUntil(
+      demo,
+      encrypt.body.id,
+      ["completed", "failed", "blocked"],
+      120_000,
+    );
     expect(encrypted.state, errorsOf(encrypted)).toBe("completed");
-    oldCaPem.value = await caPem("demo inter-realm CA");
+    oldCaPem.value = await caPem(demo, "demo inter-realm CA");
+    oldTrustStoreId.value = (await demo.api.get("/clusters/demo")).body.trustStoreId;
+    expect((await demo.api.get(`/keystores/${oldTrustStoreId.value}`)).body.name).toBe(
+      "demo inter-realm truststore",
+    );
     // One interface that validates client certificates: where dropping the old CA shows.
     const clients = (await demo.api.get("/realms/realm-b/interfaces/nsps-clients")).body;
     const validating = await demo.api.put("/realms/realm-b/interfaces/nsps-clients", {
@@ -165,7 +118,7 @@ describe("rotate-credentials wizard with real processes", () => {
     expect((await probeClientCertificate("127.0.0.1", clients.port, oldClient)).accepted).toBe(
       true,
     );
-    const ports = await tlsPorts();
+    const ports = await tlsPorts(demo);
     expect(ports).toHaveLength(6);
     for (const { port } of ports) {
       const before = await handshake(port, oldCaPem.value);
@@ -180,7 +133,7 @@ describe("rotate-credentials wizard with real processes", () => {
     });
     expect(started.status, started.text).toBe(201);
     rotationId = started.body.id;
-    const wizard = await wizardUntil(rotationId, ["completed", "failed", "blocked"], 180_000);
+    const wizard = await wizardUntil(demo, rotationId, ["completed", "failed", "blocked"], 180_000);
     expect(wizard.state, errorsOf(wizard)).toBe("completed");
     const names = (wizard.steps as Step[]).map((s) => s.name);
     expect(names[0]).toBe("preflight");
@@ -189,12 +142,15 @@ describe("rotate-credentials wizard with real processes", () => {
     expect(names.slice(-2)).toEqual(["drop-old-ca", "report"]);
     expect((wizard.steps as Step[]).find((s) => s.title.endsWith("(master)"))?.name).toBe(names[4]);
 
-    const newCaPem = await caPem(`demo inter-realm CA ${rotationId.slice(0, 8)}`);
+    const newCaPem = await caPem(demo, `demo inter-realm CA ${rotationId.slice(0, 8)}`);
     const issued = new Map<string, string[]>();
     for (const realm of DEMO_REALMS) {
-      issued.set(realm, await keystoreShas(`demo ${realm} inter-realm ${rotationId.slice(0, 8)}`));
+      issued.set(
+        realm,
+        await keystoreShas(demo, `demo ${realm} inter-realm ${rotationId.slice(0, 8)}`),
+      );
     }
-    for (const { realm, alias, port } of await tlsPorts()) {
+    for (const { realm, alias, port } of await tlsPorts(demo)) {
       const after = await handshake(port, newCaPem);
       expect(after.authorized, `${realm}/${alias}: ${after.error}`).toBe(true);
       expect(after.sha256).not.toBe(oldServed.get(port));
@@ -207,8 +163,24 @@ describe("rotate-credentials wizard with real processes", () => {
     expect(status.status).toBe("Active");
     expect(status.links).toHaveLength(3);
     for (const link of status.links) {
-      expect(link).toMatchObject({ protocol: "nsps", encrypted: true, tlsVersion: "TLSv1.3" });
+      expect(link).toMatchObject({
+        protocol: "nsps",
+        encrypted: true,
+        tlsVersion: "TLSv1.3",
+        verified: true,
+      });
     }
+    // Peers now hold each other to the new CA only; while leaves were swapped they accepted both.
+    const trustStoreId = (await demo.api.get("/clusters/demo")).body.trustStoreId;
+    expect((await demo.api.get(`/keystores/${trustStoreId}`)).body.name).toBe(
+      `demo inter-realm truststore ${rotationId.slice(0, 8)}`,
+    );
+    const trustNewCa = (wizard.steps as (Step & { evidence: { message: string }[] })[]).find(
+      (s) => s.name === "trust-new-ca",
+    )!;
+    expect(trustNewCa.evidence.map((e) => e.message).join("\n")).toMatch(
+      /Cluster trust store: demo cluster trust store .* \(old and new CA\) \(2 CA certificates\)/,
+    );
     const report = await demo.api.get(`/wizards/${rotationId}/report`);
     expect(report.status).toBe(200);
     expect(report.body.links).toHaveLength(3);
@@ -225,7 +197,7 @@ describe("rotate-credentials wizard with real processes", () => {
     expect(said).toMatch(/nsps-clients: a client certificate from the new CA .* is accepted/);
     // Independently: the interface that validates client certificates now refuses the old
     // CA's and takes the new CA's.
-    const clientsPort = (await tlsPorts()).find(
+    const clientsPort = (await tlsPorts(demo)).find(
       (x) => x.realm === "realm-b" && x.alias === "nsps-clients",
     )!.port;
     const refused = await probeClientCertificate(
@@ -245,9 +217,9 @@ describe("rotate-credentials wizard with real processes", () => {
   it("rolls the rotation back: the previous certificates are served and seen on the links again", async () => {
     const res = await demo.api.post(`/wizards/${rotationId}/rollback`);
     expect(res.status, res.text).toBe(200);
-    const wizard = await wizardUntil(rotationId, ["rolledBack", "failed"], 180_000);
+    const wizard = await wizardUntil(demo, rotationId, ["rolledBack", "failed"], 180_000);
     expect(wizard.state, errorsOf(wizard)).toBe("rolledBack");
-    for (const { realm, alias, port } of await tlsPorts()) {
+    for (const { realm, alias, port } of await tlsPorts(demo)) {
       const back = await handshake(port, oldCaPem.value);
       expect(back.authorized, `${realm}/${alias}: ${back.error}`).toBe(true);
       expect(back.sha256).toBe(oldServed.get(port));
@@ -260,7 +232,10 @@ describe("rotate-credentials wizard with real processes", () => {
       },
       20_000,
     );
-    for (const link of links) expect(link).toMatchObject({ protocol: "nsps", encrypted: true });
+    for (const link of links) {
+      expect(link).toMatchObject({ protocol: "nsps", encrypted: true, verified: true });
+    }
+    expect((await demo.api.get("/clusters/demo")).body.trustStoreId).toBe(oldTrustStoreId.value);
   }, 240_000);
 
   it("rotates again under bounded load on every realm: nothing lost or repeated, no client session dropped", async () => {
@@ -277,7 +252,7 @@ describe("rotate-credentials wizard with real processes", () => {
     });
     // A client session over TLS, opened with the credentials of before: the hot reloads must
     // not drop it.
-    const tlsPort = (await tlsPorts()).find(
+    const tlsPort = (await tlsPorts(demo)).find(
       (x) => x.realm === "realm-c" && x.alias === "nsps-clients",
     )!.port;
     const tlsClient = await RealmClient.connect(`nsps://127.0.0.1:${tlsPort}`, {
@@ -301,7 +276,7 @@ describe("rotate-credentials wizard with real processes", () => {
       });
       expect(started.status, started.text).toBe(201);
       const id = started.body.id as string;
-      const wizard = await wizardUntil(id, ["completed", "failed", "blocked"], 180_000);
+      const wizard = await wizardUntil(demo, id, ["completed", "failed", "blocked"], 180_000);
       expect(wizard.state, errorsOf(wizard)).toBe("completed");
       await load.ackedMore(300);
       const receivedDuring = overTls.length;
@@ -314,7 +289,7 @@ describe("rotate-credentials wizard with real processes", () => {
       expect(new Set(overTls).size).toBe(overTls.length);
       const issued = new Map<string, string[]>();
       for (const realm of DEMO_REALMS) {
-        issued.set(realm, await keystoreShas(`demo ${realm} inter-realm ${id.slice(0, 8)}`));
+        issued.set(realm, await keystoreShas(demo, `demo ${realm} inter-realm ${id.slice(0, 8)}`));
       }
       const report = (await demo.api.get(`/wizards/${id}/report`)).body;
       expect(report.links).toHaveLength(3);

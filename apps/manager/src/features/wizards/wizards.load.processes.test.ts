@@ -1,18 +1,18 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ManagerEvent } from "@conclave/protocol";
+import type { Wizard } from "@conclave/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  bootDemo,
-  DEMO_REALMS,
-  type Demo,
-  ExitedError,
-  listenEvents,
-  until,
-} from "../../testing/boot-demo.js";
+import { bootDemo, DEMO_REALMS, type Demo, listenEvents, until } from "../../testing/boot-demo.js";
 import { ClusterLoad } from "../../testing/cluster-load-run.js";
 import { PacketCapture } from "../../testing/packet-capture.js";
+import {
+  errorsOf,
+  getWizard,
+  stepStarted,
+  stepStates,
+  wizardUntil,
+} from "../../testing/wizard-polling.js";
 
 /**
  * Issue 7's acceptance 1-3 with real processes (manager, agent, three realms on loopback,
@@ -29,29 +29,12 @@ const PASSWORD = "wizards load test admin passphrase";
 const MARKER = "Qz7Marker";
 const LOAD = { rate: 200, maxEvents: 30_000, maxSeconds: 150 };
 
-type Step = { name: string; status: string; error: string | null; startedAt: string | null };
-type Wizard = { id: string; state: string; steps: Step[] };
 type Link = { from: string; to: string; protocol: string; encrypted: boolean; tlsVersion?: string };
 
 describe("encrypt-inter-realm under load with real processes", () => {
   let demo: Demo;
   let dir: string;
 
-  const wizard = async (id: string) => (await demo.api.get(`/wizards/${id}`)).body as Wizard;
-  const wizardUntil = (id: string, states: string[], ms: number) =>
-    until(
-      `wizard ${id} in ${states.join("/")}`,
-      async () => {
-        const w = await wizard(id);
-        if (w.state === "awaitingAcknowledgement") {
-          // Warnings only (e.g. quorum margin, a clock a little off): accept, as an operator would.
-          await demo.api.post(`/wizards/${id}/acknowledge`, {});
-        }
-        return states.includes(w.state) ? w : undefined;
-      },
-      ms,
-    );
-  const failures = (w: Wizard) => JSON.stringify(w.steps.filter((s) => s.error));
   const startWizard = async () => {
     const started = await demo.api.post("/wizards", {
       kind: "encrypt-inter-realm",
@@ -59,7 +42,7 @@ describe("encrypt-inter-realm under load with real processes", () => {
       options: { certificates: "issue", plaintext: "keep" },
     });
     expect(started.status, started.text).toBe(201);
-    return wizard(started.body.id as string);
+    return getWizard(demo, started.body.id as string);
   };
   const status = async () =>
     (await demo.api.get("/clusters/demo/status")).body as {
@@ -78,28 +61,11 @@ describe("encrypt-inter-realm under load with real processes", () => {
       marker: `${MARKER}${channel}`,
       ...LOAD,
     });
-  /** Resolves on the first wizard.progress of wizard `id` about step `step` (its start). */
-  const stepStarted = (events: ManagerEvent[], id: string, step: string, ms = 60_000) =>
-    until(
-      `${step} to start`,
-      async () => {
-        const mine = events.filter(
-          (e): e is Extract<ManagerEvent, { type: "wizard.progress" }> =>
-            e.type === "wizard.progress" && e.id === id,
-        );
-        if (mine.some((e) => e.step === step)) return true;
-        const ended = mine.find((e) => !["running", "awaitingAcknowledgement"].includes(e.state));
-        if (ended)
-          throw new ExitedError(`the wizard is ${ended.state}: ${failures(await wizard(id))}`);
-        return undefined;
-      },
-      ms,
-    );
   const rollBack = async (id: string) => {
     const res = await demo.api.post(`/wizards/${id}/rollback`);
     expect(res.status, res.text).toBe(200);
-    const back = await wizardUntil(id, ["rolledBack", "failed"], 150_000);
-    expect(back.state, failures(back)).toBe("rolledBack");
+    const back = await wizardUntil(demo, id, ["rolledBack", "failed"], 150_000);
+    expect(back.state, errorsOf(back)).toBe("rolledBack");
     const plain = await until(
       "three plaintext links, every member connected",
       async () => {
@@ -165,7 +131,7 @@ describe("encrypt-inter-realm under load with real processes", () => {
       ["running", "completed", "failed", "paused"].includes(w.state),
     )) {
       await demo.api.post(`/wizards/${w.id}/rollback`);
-      await wizardUntil(w.id, ["rolledBack", "failed"], 150_000).catch(() => {});
+      await wizardUntil(demo, w.id, ["rolledBack", "failed"], 150_000).catch(() => {});
     }
   }, 200_000);
 
@@ -188,8 +154,8 @@ describe("encrypt-inter-realm under load with real processes", () => {
       }
 
       const started = await startWizard();
-      const done = await wizardUntil(started.id, ["completed", "failed", "blocked"], 150_000);
-      expect(done.state, failures(done)).toBe("completed");
+      const done = await wizardUntil(demo, started.id, ["completed", "failed", "blocked"], 150_000);
+      expect(done.state, errorsOf(done)).toBe("completed");
       await expectTls13Links();
 
       // The last phase: the cluster on nsps, the load still running.
@@ -228,7 +194,7 @@ describe("encrypt-inter-realm under load with real processes", () => {
       expect(cutOvers).toHaveLength(3);
       // The second of three cut-overs: one realm has moved, two have not.
       const middle = cutOvers[1]!;
-      await stepStarted(sse.events, started.id, middle);
+      await stepStarted(demo, sse.events, started.id, middle);
       const killedAt = Date.now();
       await demo.killManager();
       sse.stop();
@@ -236,8 +202,8 @@ describe("encrypt-inter-realm under load with real processes", () => {
       await load.ackedMore(300);
       await demo.startManager();
 
-      const done = await wizardUntil(started.id, ["completed", "failed", "blocked"], 150_000);
-      expect(done.state, failures(done)).toBe("completed");
+      const done = await wizardUntil(demo, started.id, ["completed", "failed", "blocked"], 150_000);
+      expect(done.state, errorsOf(done)).toBe("completed");
       // The step the manager died in ran again after the restart.
       const step = done.steps.find((s) => s.name === middle)!;
       expect(Date.parse(step.startedAt!)).toBeGreaterThan(killedAt);
@@ -275,7 +241,7 @@ describe("encrypt-inter-realm under load with real processes", () => {
       const started = await startWizard();
       const first = started.steps.find((s) => s.name.startsWith("cut-over:"))!.name;
       const victim = first.slice("cut-over:".length);
-      await stepStarted(sse.events, started.id, first);
+      await stepStarted(demo, sse.events, started.id, first);
       sse.stop();
       // A realm killed once is back within a few seconds (the agent restarts it after 1 s) and
       // the idempotent step then succeeds. So every process of the realm is killed as soon as
@@ -293,22 +259,19 @@ describe("encrypt-inter-realm under load with real processes", () => {
           } catch {}
         }
         if (tick % 10 === 0) {
-          const w = await wizard(started.id);
+          const w = await getWizard(demo, started.id);
           seen = w;
           if (w.state === "failed" || w.state === "completed") failed = w;
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       if (!failed) {
-        const steps = seen?.steps.map(
-          (s) => `${s.name} ${s.status}${s.error ? ` (${s.error})` : ""}`,
-        );
         throw new Error(
-          `the wizard neither failed nor completed within 120 s (state ${seen?.state}; steps ${steps?.join(", ")}; ${killed.length} processes killed)`,
+          `the wizard neither failed nor completed within 120 s (${seen ? stepStates(seen) : "never read"}; ${killed.length} processes killed)`,
         );
       }
       expect(killed.length).toBeGreaterThan(0);
-      expect(failed.state, failures(failed)).toBe("failed");
+      expect(failed.state, errorsOf(failed)).toBe("failed");
       // Usually the victim's own cut-over; when that was quick enough to finish before the
       // kill, the next one, which waits for every link to be up.
       const step = failed.steps.find((s) => s.status === "failed")!;

@@ -3,6 +3,7 @@ import { createRootCa, generateCsr, type KeyStore, signCsr, writePkcs12 } from "
 import { encodeFrame, FrameDecoder, PROTOCOL_VERSION } from "@conclave/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootDemo, type Demo, until } from "../../testing/boot-demo.js";
+import { errorsOf, wizardUntil } from "../../testing/wizard-polling.js";
 
 /**
  * Issue 7's encryption switch with real processes (manager, agent, three realms on loopback,
@@ -77,19 +78,6 @@ async function keystoreFile(
 describe("encrypt-inter-realm wizard with real processes", () => {
   let demo: Demo;
 
-  const wizardUntil = async (id: string, states: string[], ms = 90_000) =>
-    until(
-      `wizard ${id} in ${states.join("/")}`,
-      async () => {
-        const w = (await demo.api.get(`/wizards/${id}`)).body;
-        if (w.state === "awaitingAcknowledgement") {
-          // Warnings only (e.g. a clock a little off): accept them, as an operator would.
-          await demo.api.post(`/wizards/${id}/acknowledge`, {});
-        }
-        return states.includes(w.state) ? w : undefined;
-      },
-      ms,
-    );
   const interfacesOf = async (realm: string) =>
     ((await demo.api.get(`/realms/${realm}/interfaces`)).body as { alias: string }[]).map(
       (i) => i.alias,
@@ -160,7 +148,12 @@ describe("encrypt-inter-realm wizard with real processes", () => {
       },
     });
     expect(started.status, started.text).toBe(201);
-    const wizard = await wizardUntil(started.body.id, ["blocked", "completed", "failed"], 30_000);
+    const wizard = await wizardUntil(
+      demo,
+      started.body.id,
+      ["blocked", "completed", "failed"],
+      30_000,
+    );
     expect(wizard.state).toBe("blocked");
     const errors = (
       wizard.findings as { severity: string; realm: string; check: string; fix: string }[]
@@ -192,7 +185,7 @@ describe("encrypt-inter-realm wizard with real processes", () => {
       });
       expect(started.status, started.text).toBe(201);
       const id = started.body.id as string;
-      const blocked = await wizardUntil(id, ["failed", "completed", "blocked"], 60_000);
+      const blocked = await wizardUntil(demo, id, ["failed", "completed", "blocked"], 60_000);
       expect(blocked.state).toBe("blocked");
       const errors = (
         blocked.findings as { severity: string; realm: string; check: string; problem: string }[]
@@ -224,15 +217,8 @@ describe("encrypt-inter-realm wizard with real processes", () => {
     });
     expect(started.status, started.text).toBe(201);
     const id = started.body.id as string;
-    const wizard = await wizardUntil(id, ["completed", "failed", "blocked"], 150_000);
-    expect(
-      wizard.state,
-      JSON.stringify(
-        wizard.steps.filter((s: { error: string | null }) => s.error),
-        null,
-        1,
-      ),
-    ).toBe("completed");
+    const wizard = await wizardUntil(demo, id, ["completed", "failed", "blocked"], 150_000);
+    expect(wizard.state, errorsOf(wizard)).toBe("completed");
     expect(wizard.steps.every((s: { status: string }) => s.status === "done")).toBe(true);
     const cutOvers = wizard.steps
       .map((s: { name: string }) => s.name)
@@ -248,7 +234,13 @@ describe("encrypt-inter-realm wizard with real processes", () => {
     expect(status.links).toHaveLength(3);
     for (const link of status.links) {
       expect(link).toMatchObject({ protocol: "nsps", encrypted: true, tlsVersion: "TLSv1.3" });
+      // The dialling realm checked its peer's certificate against the cluster trust store,
+      // which every later member-list push (cut-overs, lock down) carried again.
+      expect(link.verified).toBe(true);
     }
+    const trustStoreId = (await demo.api.get("/clusters/demo")).body.trustStoreId;
+    const truststore = (await demo.api.get(`/keystores/${trustStoreId}`)).body;
+    expect(truststore.name).toBe("demo inter-realm truststore");
 
     // Every old nsp interface refuses a plaintext inter-realm hello, and still serves clients.
     for (const port of [demo.base, demo.base + 10, demo.base + 20]) {
@@ -273,6 +265,7 @@ describe("encrypt-inter-realm wizard with real processes", () => {
       expect(link).toMatchObject({ protocol: "nsps", tlsVersion: "TLSv1.3" });
       expect(link.cipher).toMatch(/^TLS_/);
       expect(link.peerCertificateSha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+      expect(link.peerCertificateVerified).toBe(true);
     }
     expect(report.body.lockedDown).toEqual(
       expect.arrayContaining(REALMS.map((realm) => ({ realm, alias: "nsp0", refused: true }))),
@@ -313,11 +306,8 @@ describe("encrypt-inter-realm wizard with real processes", () => {
     expect(latest).toBeDefined();
     const res = await demo.api.post(`/wizards/${latest!.id}/rollback`);
     expect(res.status, res.text).toBe(200);
-    const wizard = await wizardUntil(latest!.id, ["rolledBack", "failed"], 150_000);
-    expect(
-      wizard.state,
-      JSON.stringify(wizard.steps.filter((s: { error: string | null }) => s.error)),
-    ).toBe("rolledBack");
+    const wizard = await wizardUntil(demo, latest!.id, ["rolledBack", "failed"], 150_000);
+    expect(wizard.state, errorsOf(wizard)).toBe("rolledBack");
     expect(wizard.steps.every((s: { status: string }) => s.status === "rolledBack")).toBe(true);
     for (const realm of REALMS) expect(await interfacesOf(realm)).toEqual(["nsp0"]);
     const members = (await demo.api.get("/clusters/demo")).body.members as {
@@ -337,7 +327,9 @@ describe("encrypt-inter-realm wizard with real processes", () => {
       20_000,
     );
     for (const link of status.links)
-      expect(link).toMatchObject({ protocol: "nsp", encrypted: false });
+      expect(link).toMatchObject({ protocol: "nsp", encrypted: false, verified: false });
+    // The cluster trust store the switch set is gone again, as before it.
+    expect((await demo.api.get("/clusters/demo")).body.trustStoreId).toBeNull();
   }, 180_000);
 
   it("never shows a password or a private key in wizard answers, the audit log or the logs", async () => {
