@@ -41,7 +41,8 @@ function portFree(port: number): Promise<boolean> {
  */
 export async function freeBasePort(realms: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    // Below the ephemeral range (32768+): a client dialling a restarting realm could hold it.
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     let ok = true;
     for (let i = 0; i < realms && ok; i++) {
       for (const d of [0, 1, 2]) ok = ok && (await portFree(base + i * 10 + d));

@@ -20,7 +20,8 @@ async function freeBasePort(): Promise<number> {
       server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
     });
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    // Below the ephemeral range (32768+): a client dialling a restarting realm could hold it.
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     if ((await free(base)) && (await free(base + 10)) && (await free(base + 20))) return base;
   }
 }
