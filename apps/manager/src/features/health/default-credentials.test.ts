@@ -72,9 +72,19 @@ describe("default credential reasons", () => {
     expect(defaultCredentialReasons(facts([await selfSigned("realm-a")], null))).toEqual([
       "selfSigned",
     ]);
-    expect(defaultCredentialReasons(facts([await issued(["demo.example.com"])]))).toEqual([
-      "sampleSubject",
-    ]);
+    const sampleNamed = await issued(["demo.example.com"]);
+    expect(defaultCredentialReasons(facts([sampleNamed]))).toEqual(["sampleSubject"]);
+    // Issued by a CA this manager holds (a cluster named "demo" gets a "demo inter-realm CA"):
+    // the name is the operator's choice, not a sample's.
+    const ownCas = new Set([ca.certificate.fingerprintSha256]);
+    const ours = keystoreFacts({
+      id: "ks",
+      name: "ks",
+      password: STRONG_PASSWORD,
+      entries: entriesOfStore([sampleNamed]),
+      ownCas,
+    });
+    expect(defaultCredentialReasons(ours)).toEqual([]);
   });
 
   it("flags a localhost-only leaf only where the interface binds beyond loopback", async () => {

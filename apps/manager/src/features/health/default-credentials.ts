@@ -109,8 +109,12 @@ export function keystoreFacts(input: {
   name: string;
   password: string | null;
   entries: CredentialEntry[];
+  /** SHA-256 of the CAs this manager holds: what they issued is no sample, whatever its name. */
+  ownCas?: ReadonlySet<string>;
 }): KeystoreFacts {
-  const certificates = input.entries.flatMap((e) => e.certificates);
+  const ours = (e: CredentialEntry) =>
+    e.certificates.some((c) => input.ownCas?.has(c.fingerprintSha256));
+  const certificates = input.entries.filter((e) => !ours(e)).flatMap((e) => e.certificates);
   return {
     id: input.id,
     name: input.name,
@@ -237,6 +241,8 @@ interface EntryRow {
  */
 export class DefaultCredentialsScan {
   private cache = new Map<string, { version: number; facts: KeystoreFacts }>();
+  /** The manager's CAs the cached facts were worked out with. */
+  private casKey = "";
 
   /** Without `secrets` (no master key) passwords cannot be judged: knownPassword is never set. */
   constructor(
@@ -314,6 +320,13 @@ export class DefaultCredentialsScan {
       `SELECT id, name, password_sealed AS "passwordSealed", updated_at AS "updatedAt"
          FROM keystores ORDER BY name`,
     );
+    const cas = await this.db.query<{ sha256: string }>(
+      "SELECT sha256 FROM certificate_authorities",
+    );
+    const ownCas = new Set(cas.map((c) => c.sha256));
+    const casKey = [...ownCas].sort().join(",");
+    if (casKey !== this.casKey) this.cache.clear();
+    this.casKey = casKey;
     const stale = rows.filter((r) => this.cache.get(r.id)?.version !== r.updatedAt.getTime());
     const entries =
       stale.length === 0
@@ -334,6 +347,7 @@ export class DefaultCredentialsScan {
       const facts = keystoreFacts({
         id: row.id,
         name: row.name,
+        ownCas,
         password: this.password(row),
         entries: entries
           .filter((e) => e.keystoreId === row.id)

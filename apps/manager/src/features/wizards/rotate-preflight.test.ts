@@ -283,6 +283,33 @@ describe("rotate-credentials pre-flight", () => {
     expect(findings.filter((f) => f.realm === "realm-c")).toEqual([]);
   });
 
+  it("only warns about new credentials whose names look like a sample: they may be the operator's own", async () => {
+    const demoCorp = await createRootCa({ subject: { commonName: "Demo Corp Issuing CA" } });
+    const named: Stores = {
+      ...stores,
+      "new-demo-corp": [await keyEntry(demoCorp, ["127.0.0.1"])],
+      "demo-corp-trust": [
+        { kind: "trusted-certificate", alias: "ca", certificate: demoCorp.certificate },
+      ],
+    };
+    const { ops, keystores, cluster } = world(named, {});
+    const { findings } = await rotatePreflight(
+      ops,
+      keystores,
+      cluster,
+      options({
+        certificates: {
+          "realm-a": { keystoreId: "new-demo-corp", truststoreId: "demo-corp-trust" },
+          "realm-b": { keystoreId: "new-realm-b", truststoreId: "new-trust" },
+          "realm-c": { keystoreId: "new-realm-c", truststoreId: "new-trust" },
+        },
+      }),
+    );
+    expect(
+      brief(findings.filter((f) => f.realm === "realm-a" && f.check === "defaultCredentials")),
+    ).toEqual([["warning", "realm-a", "defaultCredentials"]]);
+  });
+
   it("refuses a cluster whose links are still plaintext, pointing at the encryption switch", async () => {
     const { ops, keystores, cluster } = world(stores, { plaintext: true });
     const { findings, plan } = await rotatePreflight(ops, keystores, cluster, options());

@@ -361,13 +361,24 @@ async function checkUploaded(
       { role: "truststore" },
     ),
   ];
-  if (demo.length > 0) {
+  // A sample-looking name may be the operator's own CA's ("Demo Corp"): worth a look, no more.
+  const known = [...new Set(demo)].filter((r) => r !== "sampleSubject");
+  const names = `${realm} (${keystore.record.name}, ${truststore.record.name})`;
+  if (known.length > 0) {
     add(
       "error",
       realm,
       "defaultCredentials",
-      `The new credentials for ${realm} (${keystore.record.name}, ${truststore.record.name}) are default or demo ones themselves: ${describeReasons([...new Set(demo)])}`,
+      `The new credentials for ${names} are default or demo ones themselves: ${describeReasons(known)}`,
       `Upload a keystore issued by your CA under a strong password, or use "issue" to have the wizard create them`,
+    );
+  } else if (demo.includes("sampleSubject")) {
+    add(
+      "warning",
+      realm,
+      "defaultCredentials",
+      `The new credentials for ${names} look like a sample: ${describeReasons(["sampleSubject"])}`,
+      "Acknowledge if that certificate is really yours; otherwise upload one issued by your CA",
     );
   }
   const leaf = key.chain[0];
