@@ -48,6 +48,8 @@ type Stores = Record<string, KeyStoreEntry[]>;
 interface Tweaks {
   plaintext?: boolean;
   caIdInUse?: boolean;
+  /** The CA the manager holds (what CasRepo answers); the new CA by default. */
+  heldCa?: CertificateAuthority;
   /** Keystore passwords by id; the others have a strong one. */
   passwords?: Record<string, string>;
 }
@@ -155,7 +157,7 @@ function world(stores: Stores, tweaks: Tweaks = {}) {
     primeSite: null,
   } as unknown as ClusterRecord;
   // CasRepo.findById: the CA named by caId.
-  const ca = tweaks.caIdInUse ? oldCa : newCa;
+  const ca = tweaks.heldCa ?? (tweaks.caIdInUse ? oldCa : newCa);
   const db = {
     query: async () => [
       {
@@ -250,6 +252,25 @@ describe("rotate-credentials pre-flight", () => {
     // The shared truststore's password counts against every realm that trusts through it.
     expect(served["realm-b"]).toMatch(/demo credentials: a well-known keystore password/);
     expect(JSON.stringify(served)).not.toMatch(/nirvana|changeit/);
+  });
+
+  it("does not call certificates from the manager's own CA samples, whatever the cluster is called", async () => {
+    const demoCa = await createRootCa({ subject: { commonName: "demo inter-realm CA" } });
+    const issuedByDemo: Stores = {
+      ...stores,
+      "old-realm-a": [await keyEntry(demoCa, ["127.0.0.1"])],
+    };
+    const elsewhere = world(issuedByDemo, {});
+    const foreign = await rotatePreflight(
+      elsewhere.ops,
+      elsewhere.keystores,
+      elsewhere.cluster,
+      options(),
+    );
+    expect(foreign.served["realm-a"]).toMatch(/demo credentials: a sample certificate/);
+    const held = world(issuedByDemo, { heldCa: demoCa });
+    const own = await rotatePreflight(held.ops, held.keystores, held.cluster, options());
+    expect(own.served["realm-a"]).not.toMatch(/demo credentials/);
   });
 
   it("refuses new credentials that are default or demo ones themselves", async () => {

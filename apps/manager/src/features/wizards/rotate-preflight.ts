@@ -75,6 +75,8 @@ export async function rotatePreflight(
   }
   const plan: Record<string, RotateRealmPlan> = {};
   const served: Record<string, string> = {};
+  /** The manager's own CAs: what they issued is no sample, whatever the cluster is called. */
+  let ownCas: ReadonlySet<string> | undefined;
   for (const member of cluster.members) {
     const view = members.find((m) => m.realm === member.realm)!;
     const realmPlan = planRealm(view, member.addresses, add);
@@ -91,7 +93,8 @@ export async function rotatePreflight(
       realmPlan.oldCaSha256 = await oldCas(keystores, view, realmPlan, add);
       // The rotation is the fix for default or demo credentials, so they are evidence, not a
       // finding to acknowledge (findings have no "info" severity).
-      const demo = await currentDemoReasons(keystores, view, realmPlan);
+      ownCas ??= new Set((await new CasRepo(ops.fleet.db).list()).map((c) => c.sha256));
+      const demo = await currentDemoReasons(keystores, view, realmPlan, ownCas);
       if (demo) {
         const note = `demo credentials: ${demo} (the rotation moves ${member.realm} off them)`;
         served[member.realm] = served[member.realm] ? `${served[member.realm]}; ${note}` : note;
@@ -245,6 +248,7 @@ async function currentDemoReasons(
   keystores: KeystoresService,
   view: MemberView,
   plan: RotateRealmPlan,
+  ownCas: ReadonlySet<string>,
 ): Promise<string> {
   const definitions = (view.record?.interfaces ?? []).filter((d) => plan.aliases.includes(d.alias));
   const iface = definitions.find((d) => d.allowInterRealm) ?? definitions[0];
@@ -257,6 +261,7 @@ async function currentDemoReasons(
         name: record.name,
         password,
         entries: entriesOfStore(store.entries),
+        ownCas,
       });
     };
     const reasons = defaultCredentialReasons(await judge(plan.oldKeystoreId), {
