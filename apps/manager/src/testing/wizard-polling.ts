@@ -100,3 +100,39 @@ export async function wizardAudit(demo: Demo, id: string): Promise<string> {
     })
     .join("\n");
 }
+
+/**
+ * Starts the encryption switch on cluster `demo` (certificates issued, plaintext kept) and
+ * answers the wizard once it has ended (completed, failed or blocked).
+ */
+export async function switchToTls(demo: Demo, ms: number): Promise<Wizard> {
+  const started = await demo.api.post("/wizards", {
+    kind: "encrypt-inter-realm",
+    cluster: "demo",
+    options: { certificates: "issue", plaintext: "keep" },
+  });
+  if (started.status !== 201) throw new Error(`POST /wizards: ${started.status} ${started.text}`);
+  return wizardUntil(demo, started.body.id, ["completed", "failed", "blocked"], ms);
+}
+
+/**
+ * kill -9 of the manager once `step` of wizard `id` has started (seen on the event stream), a
+ * restart after `whileDown` (the cluster serving its clients meanwhile), and the wizard waited
+ * for until it ends. Answers the wizard and when the manager was killed, so a test can check
+ * that the step ran again after it.
+ */
+export async function killManagerDuring(
+  demo: Demo,
+  sse: { events: ManagerEvent[]; stop: () => void },
+  wizard: { id: string; step: string },
+  options: { whileDown: () => Promise<void>; ms: number },
+): Promise<{ done: Wizard; killedAt: number }> {
+  await stepStarted(demo, sse.events, wizard.id, wizard.step);
+  const killedAt = Date.now();
+  await demo.killManager();
+  sse.stop();
+  await options.whileDown();
+  await demo.startManager();
+  const done = await wizardUntil(demo, wizard.id, ["completed", "failed", "blocked"], options.ms);
+  return { done, killedAt };
+}

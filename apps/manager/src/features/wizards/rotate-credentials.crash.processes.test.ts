@@ -8,8 +8,10 @@ import { handshake } from "../../testing/tls-handshake.js";
 import {
   errorsOf,
   getWizard,
+  killManagerDuring,
   stepStarted,
   stepStates,
+  switchToTls,
   wizardAudit,
   wizardUntil,
 } from "../../testing/wizard-polling.js";
@@ -119,18 +121,7 @@ describe("rotate-credentials with processes killed with -9", () => {
       30_000,
     );
     // The rotation needs TLS links: the encryption switch first.
-    const encrypt = await demo.api.post("/wizards", {
-      kind: "encrypt-inter-realm",
-      cluster: "demo",
-      options: { certificates: "issue", plaintext: "keep" },
-    });
-    expect(encrypt.status, encrypt.text).toBe(201);
-    const encrypted = await wizardUntil(
-      demo,
-      encrypt.body.id,
-      ["completed", "failed", "blocked"],
-      150_000,
-    );
+    const encrypted = await switchToTls(demo, 150_000);
     expect(encrypted.state, errorsOf(encrypted)).toBe("completed");
   }, 240_000);
 
@@ -176,15 +167,13 @@ describe("rotate-credentials with processes killed with -9", () => {
       expect(swaps).toHaveLength(3);
       // The second of three swaps: one realm serves the new leaf, two the old.
       const middle = swaps[1]!;
-      await stepStarted(demo, sse.events, started.id, middle);
-      const killedAt = Date.now();
-      await demo.killManager();
-      sse.stop();
       // The cluster keeps serving its clients while the manager is away.
-      await load.ackedMore(300);
-      await demo.startManager();
-
-      const done = await wizardUntil(demo, started.id, ["completed", "failed", "blocked"], 180_000);
+      const { done, killedAt } = await killManagerDuring(
+        demo,
+        sse,
+        { id: started.id, step: middle },
+        { whileDown: () => load.ackedMore(300), ms: 180_000 },
+      );
       expect(done.state, errorsOf(done)).toBe("completed");
       // The step the manager died in ran again after the restart.
       const step = done.steps.find((s) => s.name === middle)!;

@@ -5,7 +5,7 @@ import { bootDemo, DEMO_REALMS, type Demo, until } from "../../testing/boot-demo
 import { ClusterLoad } from "../../testing/cluster-load-run.js";
 import { caPem, keystoreShas, tlsPorts } from "../../testing/demo-credentials.js";
 import { handshake } from "../../testing/tls-handshake.js";
-import { errorsOf, wizardUntil } from "../../testing/wizard-polling.js";
+import { errorsOf, switchToTls, wizardUntil } from "../../testing/wizard-polling.js";
 import { probeClientCertificate } from "./rotate-probes.js";
 
 /**
@@ -84,18 +84,7 @@ describe("rotate-credentials wizard with real processes", () => {
   }, 60_000);
 
   it("after the encryption switch, rotates every leaf to a new CA: new handshakes present the new chain, links the new certificates", async () => {
-    const encrypt = await demo.api.post("/wizards", {
-      kind: "encrypt-inter-realm",
-      cluster: "demo",
-      options: { certificates: "issue", plaintext: "keep" },
-    });
-    expect(encrypt.status, encrypt.text).toBe(201);
-    const encrypted = await wizardUntil(
-      demo,
-      encrypt.body.id,
-      ["completed", "failed", "blocked"],
-      120_000,
-    );
+    const encrypted = await switchToTls(demo, 120_000);
     expect(encrypted.state, errorsOf(encrypted)).toBe("completed");
     oldCaPem.value = await caPem(demo, "demo inter-realm CA");
     oldTrustStoreId.value = (await demo.api.get("/clusters/demo")).body.trustStoreId;

@@ -9,6 +9,7 @@ import { PacketCapture } from "../../testing/packet-capture.js";
 import {
   errorsOf,
   getWizard,
+  killManagerDuring,
   stepStarted,
   stepStates,
   wizardUntil,
@@ -194,15 +195,13 @@ describe("encrypt-inter-realm under load with real processes", () => {
       expect(cutOvers).toHaveLength(3);
       // The second of three cut-overs: one realm has moved, two have not.
       const middle = cutOvers[1]!;
-      await stepStarted(demo, sse.events, started.id, middle);
-      const killedAt = Date.now();
-      await demo.killManager();
-      sse.stop();
       // The cluster keeps serving its clients while the manager is away.
-      await load.ackedMore(300);
-      await demo.startManager();
-
-      const done = await wizardUntil(demo, started.id, ["completed", "failed", "blocked"], 150_000);
+      const { done, killedAt } = await killManagerDuring(
+        demo,
+        sse,
+        { id: started.id, step: middle },
+        { whileDown: () => load.ackedMore(300), ms: 150_000 },
+      );
       expect(done.state, errorsOf(done)).toBe("completed");
       // The step the manager died in ran again after the restart.
       const step = done.steps.find((s) => s.name === middle)!;
